@@ -1,0 +1,293 @@
+// Turns parsed records into per-window, per-upstream statistics. Windows are placed by the times written
+// in the log lines, so replaying a file and tailing it live give the same windows.
+import type { AccessRecord, Attempt, ErrorEvent, KernelEvent, UpstreamSettings } from '../parse/types';
+import { CONNECT_BOUNDS_S, GAP_BOUNDS_S, SIZE_BOUNDS_B, bucketIndex } from './buckets';
+import { UpstreamStats, type Episode } from './upstreamStats';
+
+export interface AggregatorOptions {
+  /** Window length in ms (default 10 s). Doubles whenever more than `maxWindows` windows exist. */
+  windowMs?: number;
+  maxWindows?: number;
+  /** Distinct upstream addresses kept; the rest fold into `other` so a misconfigured fleet cannot blow memory. */
+  maxUpstreams?: number;
+  /** Where nginx's proxy_read_timeout for an address comes from (the nginx config); default 60 s. */
+  settingsFor?: (addr: string) => UpstreamSettings | null;
+}
+
+/** Requests that never reached an upstream (static files, cache hits, early 4xx) are kept under this key. */
+export const NO_UPSTREAM = '-';
+export const FOLDED_UPSTREAM = 'other';
+const DEFAULT_READ_TIMEOUT_S = 60;
+/** Failed reused attempts that start this close together belong to one idle episode. */
+const EPISODE_SPAN_MS = 1000;
+/** A failure after this long in flight happened mid-request rather than on first contact. */
+const MID_REQUEST_S = 0.05;
+const MAX_KERNEL_EVENTS = 10_000;
+
+interface UpstreamRun {
+  /** End (epoch ms) of the latest attempt seen on this upstream; NaN before the first. */
+  lastEnd: number;
+  episode: Episode | null;
+  readTimeoutS: number;
+}
+
+export interface RangeStats {
+  from: number;
+  to: number;
+  windowMs: number;
+  byUpstream: Map<string, UpstreamStats>;
+  kernel: KernelEvent[];
+}
+
+export class Aggregator {
+  windowMs: number;
+  readonly maxWindows: number;
+  readonly maxUpstreams: number;
+  private readonly settingsFor: (addr: string) => UpstreamSettings | null;
+  private windows = new Map<number, Map<string, UpstreamStats>>();
+  private runs = new Map<string, UpstreamRun>();
+  readonly kernel: KernelEvent[] = [];
+  minTime = Infinity;
+  maxTime = -Infinity;
+  /** Attempts whose address was folded into `other` by the cardinality cap. */
+  foldedAttempts = 0;
+  droppedKernelEvents = 0;
+
+  constructor(opts: AggregatorOptions = {}) {
+    this.windowMs = opts.windowMs ?? 10_000;
+    this.maxWindows = opts.maxWindows ?? 720;
+    this.maxUpstreams = opts.maxUpstreams ?? 64;
+    this.settingsFor = opts.settingsFor ?? (() => null);
+  }
+
+  addAccess(rec: AccessRecord): void {
+    const end = rec.time;
+    this.seeTime(end);
+    const windowStats = this.windowAt(end);
+    const start = rec.requestTime >= 0 ? end - rec.requestTime * 1000 : end;
+    // The client-facing status belongs to the upstream of the last attempt (or to '-' without one).
+    let last: UpstreamStats | undefined;
+    let attemptStart = start;
+    for (let i = 0; i < rec.attempts.length; i++) {
+      const a = rec.attempts[i];
+      const key = this.upstreamKey(a.addr);
+      last = this.statsFor(windowStats, key);
+      attemptStart = this.addAttempt(last, this.runFor(key, a.addr), rec, a, i, attemptStart);
+    }
+    countRequest(last ?? this.statsFor(windowStats, NO_UPSTREAM), rec);
+  }
+
+  addError(ev: ErrorEvent): void {
+    this.seeTime(ev.time);
+    const key = ev.upstreamAddr ? this.upstreamKey(ev.upstreamAddr) : NO_UPSTREAM;
+    const st = this.statsFor(this.windowAt(ev.time), key);
+    st.countError(`${ev.cls}/${ev.phase}`);
+    if (ev.cls !== 'other') {
+      st.addErrorSample({ time: ev.time, cls: ev.cls, phase: ev.phase, message: ev.message, request: ev.request });
+    }
+  }
+
+  addKernel(ev: KernelEvent): void {
+    // The OOM killer reports one kill in several lines (the summary, `oom-kill:`, `oom_reaper:`).
+    const dup = this.kernel.some(
+      (k) => k.pid === ev.pid && !Number.isNaN(ev.pid) && Math.abs(k.time - ev.time) <= 5000 && k.kind === ev.kind,
+    );
+    if (dup) return;
+    if (this.kernel.length >= MAX_KERNEL_EVENTS) {
+      this.droppedKernelEvents++;
+      return;
+    }
+    this.kernel.push(ev);
+  }
+
+  /** Merged statistics for windows starting in [from, to) (whole range when omitted). */
+  range(from = -Infinity, to = Infinity, upstream?: string): RangeStats {
+    const byUpstream = new Map<string, UpstreamStats>();
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const [start, ups] of this.windows) {
+      if (start + this.windowMs <= from || start >= to) continue;
+      lo = Math.min(lo, start);
+      hi = Math.max(hi, start + this.windowMs);
+      for (const [key, st] of ups) {
+        if (upstream !== undefined && key !== upstream) continue;
+        let into = byUpstream.get(key);
+        if (!into) byUpstream.set(key, (into = new UpstreamStats()));
+        into.merge(st);
+      }
+    }
+    const kernel = this.kernel.filter((k) => k.time >= lo - this.windowMs && k.time < hi + this.windowMs);
+    return { from: lo, to: hi, windowMs: this.windowMs, byUpstream, kernel };
+  }
+
+  /** Window starts in time order, with each window's per-upstream stats. */
+  timeline(): Array<[number, Map<string, UpstreamStats>]> {
+    return [...this.windows.entries()].sort((a, b) => a[0] - b[0]);
+  }
+
+  upstreams(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  private addAttempt(
+    st: UpstreamStats,
+    run: UpstreamRun,
+    rec: AccessRecord,
+    a: Attempt,
+    index: number,
+    attemptStart: number,
+  ): number {
+    st.attempts++;
+    if (index > 0 && !a.afterRedirect) st.retries++;
+    const reused = a.connect === 0;
+    const fresh = a.connect > 0;
+    if (reused) st.reused++;
+    else if (fresh) st.fresh++;
+    if (a.connect >= 0) st.connectBuckets[bucketIndex(CONNECT_BOUNDS_S, a.connect)]++;
+    if (a.response >= 0) st.responseTime.accept(a.response);
+    if (a.header >= 0) st.headerTime.accept(a.header);
+
+    const gap = run.lastEnd < attemptStart ? (attemptStart - run.lastEnd) / 1000 : Number.isNaN(run.lastEnd) ? NaN : 0;
+    const attemptEnd = attemptStart + (a.response >= 0 ? a.response * 1000 : 0);
+    if (!(run.lastEnd >= attemptEnd)) run.lastEnd = attemptEnd;
+
+    // nginx writes 502/504 for an attempt it gave up on; with no response header it was not the app's own 5xx.
+    const failed = (a.status === 502 || a.status === 504) && !(a.header >= 0);
+    const readTimeout = run.readTimeoutS;
+    if (a.response >= 0.8 * readTimeout) st.nearReadTimeout++;
+    const stalled =
+      !failed && a.header >= 0 && a.response - a.header >= 0.9 * readTimeout && a.header < 0.5 * readTimeout;
+    const gapBucket = gap >= 0 ? bucketIndex(GAP_BOUNDS_S, gap) : -1;
+
+    if (failed || stalled) {
+      const bytes = a.bytesReceived >= 0 ? a.bytesReceived : 0;
+      if (bytes > 0) st.failSizes[bucketIndex(SIZE_BOUNDS_B, bytes)]++;
+      st.addSample({
+        time: rec.time,
+        request: clip(rec.request),
+        status: rec.status,
+        attemptStatus: a.status,
+        connect: a.connect,
+        header: a.header,
+        response: a.response,
+        gap,
+        bytes,
+      });
+    }
+    if (stalled) st.bodyStalls++;
+    if (failed) {
+      st.failed++;
+      if (a.status === 504) st.failedTimeout++;
+      if (a.status === 502 && a.response >= MID_REQUEST_S) st.failedMidRequest++;
+      if (reused) st.failedReused++;
+      else if (fresh) st.failedFresh++;
+      else st.failedConnect++;
+      // Only a reused connection that fails on first contact says something about idle time; one that
+      // dies mid-request was alive when picked.
+      const onContact = !(a.response >= MID_REQUEST_S);
+      if (reused && onContact) {
+        st.failedReusedImmediate++;
+        this.trackEpisode(st, run, attemptStart, gap);
+        if (gapBucket >= 0) st.addGap('reusedFail', gapBucket);
+      } else if (fresh && gapBucket >= 0) st.addGap('freshFail', gapBucket);
+    } else {
+      if (gapBucket >= 0 && (reused || fresh)) st.addGap(reused ? 'reusedOk' : 'freshOk', gapBucket);
+      if (!stalled && a.status >= 200 && a.status < 300) {
+        const size = a.bytesReceived >= 0 ? a.bytesReceived : index === rec.attempts.length - 1 ? rec.bytesSent : NaN;
+        if (size >= 0) st.okSizes[bucketIndex(SIZE_BOUNDS_B, size)]++;
+      }
+    }
+    return attemptEnd;
+  }
+
+  private trackEpisode(st: UpstreamStats, run: UpstreamRun, start: number, gap: number): void {
+    const ep = run.episode;
+    if (ep && start - ep.start <= EPISODE_SPAN_MS && start >= ep.start - EPISODE_SPAN_MS) {
+      ep.size++;
+      if (!(ep.gap >= gap)) ep.gap = gap;
+      return;
+    }
+    run.episode = { start, gap, size: 1 };
+    st.addEpisode(run.episode);
+  }
+
+  private seeTime(t: number): void {
+    if (t < this.minTime) this.minTime = t;
+    if (t > this.maxTime) this.maxTime = t;
+  }
+
+  private windowAt(t: number): Map<string, UpstreamStats> {
+    const start = Math.floor(t / this.windowMs) * this.windowMs;
+    let w = this.windows.get(start);
+    if (!w) {
+      if (this.windows.size >= this.maxWindows) {
+        this.coarsen();
+        return this.windowAt(t);
+      }
+      this.windows.set(start, (w = new Map()));
+    }
+    return w;
+  }
+
+  /** Doubles the window length, merging neighbours, so a long log keeps bounded memory. */
+  private coarsen(): void {
+    this.windowMs *= 2;
+    const old = this.windows;
+    this.windows = new Map();
+    for (const [start, ups] of old) {
+      const merged = Math.floor(start / this.windowMs) * this.windowMs;
+      let into = this.windows.get(merged);
+      if (!into) this.windows.set(merged, (into = new Map()));
+      for (const [key, st] of ups) {
+        const have = into.get(key);
+        if (have) have.merge(st);
+        else into.set(key, st);
+      }
+    }
+  }
+
+  private statsFor(w: Map<string, UpstreamStats>, key: string): UpstreamStats {
+    let st = w.get(key);
+    if (!st) w.set(key, (st = new UpstreamStats()));
+    return st;
+  }
+
+  private upstreamKey(addr: string): string {
+    if (this.runs.has(addr)) return addr;
+    if (this.runs.size >= this.maxUpstreams) {
+      this.foldedAttempts++;
+      return FOLDED_UPSTREAM;
+    }
+    return addr;
+  }
+
+  private runFor(key: string, addr: string): UpstreamRun {
+    let run = this.runs.get(key);
+    if (!run) {
+      const readTimeout = this.settingsFor(addr)?.proxyReadTimeout ?? DEFAULT_READ_TIMEOUT_S;
+      this.runs.set(key, (run = { lastEnd: NaN, episode: null, readTimeoutS: readTimeout }));
+    }
+    return run;
+  }
+}
+
+function countRequest(st: UpstreamStats, rec: AccessRecord): void {
+  st.requests++;
+  const s = rec.status;
+  if (s >= 200 && s < 300) st.status2xx++;
+  else if (s >= 300 && s < 400) st.status3xx++;
+  else if (s >= 400 && s < 500) {
+    st.status4xx++;
+    if (s === 499) st.status499++;
+  } else if (s >= 500) {
+    st.status5xx++;
+    if (s === 502) st.status502++;
+    else if (s === 503) st.status503++;
+    else if (s === 504) st.status504++;
+  }
+  if (rec.requestTime >= 0) st.requestTimeSum += rec.requestTime;
+}
+
+function clip(s: string): string {
+  return s.length > 200 ? s.slice(0, 200) + '…' : s;
+}
