@@ -20,8 +20,13 @@ export const FOLDED_UPSTREAM = 'other';
 const DEFAULT_READ_TIMEOUT_S = 60;
 /** Failed reused attempts that start this close together belong to one idle episode. */
 const EPISODE_SPAN_MS = 1000;
-/** A failure after this long in flight happened mid-request rather than on first contact. */
-const MID_REQUEST_S = 0.05;
+/**
+ * A failed attempt counts as "on contact" (the connection was dead when nginx used it) when it ended
+ * within about one round trip: at most this long, or 1.2× the fastest response header seen from that
+ * upstream, whichever is larger. Anything slower died mid-request.
+ */
+const CONTACT_FLOOR_S = 0.05;
+const CONTACT_RTT_FACTOR = 1.2;
 const MAX_KERNEL_EVENTS = 10_000;
 
 interface UpstreamRun {
@@ -29,6 +34,10 @@ interface UpstreamRun {
   lastEnd: number;
   episode: Episode | null;
   readTimeoutS: number;
+  /** Fastest response header seen: the round trip plus the least work the backend does. */
+  minHeader: number;
+  /** The latest attempt could not connect; the next success means the upstream came back. */
+  refusing: boolean;
 }
 
 export interface RangeStats {
@@ -178,19 +187,28 @@ export class Aggregator {
     if (failed) {
       st.failed++;
       if (a.status === 504) st.failedTimeout++;
-      if (a.status === 502 && a.response >= MID_REQUEST_S) st.failedMidRequest++;
+      const contactLimit = Math.max(CONTACT_FLOOR_S, CONTACT_RTT_FACTOR * (Number.isFinite(run.minHeader) ? run.minHeader : 0));
+      const onContact = !(a.response > contactLimit);
+      if (a.status === 502 && !onContact) st.failedMidRequest++;
       if (reused) st.failedReused++;
       else if (fresh) st.failedFresh++;
-      else st.failedConnect++;
+      else {
+        st.failedConnect++;
+        run.refusing = true;
+      }
       // Only a reused connection that fails on first contact says something about idle time; one that
       // dies mid-request was alive when picked.
-      const onContact = !(a.response >= MID_REQUEST_S);
       if (reused && onContact) {
         st.failedReusedImmediate++;
         this.trackEpisode(st, run, attemptStart, gap);
         if (gapBucket >= 0) st.addGap('reusedFail', gapBucket);
       } else if (fresh && gapBucket >= 0) st.addGap('freshFail', gapBucket);
     } else {
+      if (a.header >= 0 && a.header < run.minHeader) run.minHeader = a.header;
+      if (run.refusing && a.status > 0) {
+        st.comebacks++;
+        run.refusing = false;
+      }
       if (gapBucket >= 0 && (reused || fresh)) st.addGap(reused ? 'reusedOk' : 'freshOk', gapBucket);
       if (!stalled && a.status >= 200 && a.status < 300) {
         const size = a.bytesReceived >= 0 ? a.bytesReceived : index === rec.attempts.length - 1 ? rec.bytesSent : NaN;
@@ -265,7 +283,7 @@ export class Aggregator {
     let run = this.runs.get(key);
     if (!run) {
       const readTimeout = this.settingsFor(addr)?.proxyReadTimeout ?? DEFAULT_READ_TIMEOUT_S;
-      this.runs.set(key, (run = { lastEnd: NaN, episode: null, readTimeoutS: readTimeout }));
+      this.runs.set(key, (run = { lastEnd: NaN, episode: null, readTimeoutS: readTimeout, minHeader: Infinity, refusing: false }));
     }
     return run;
   }

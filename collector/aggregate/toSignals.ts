@@ -46,7 +46,7 @@ export function toSignals(
     failedMidRequest: st.failedMidRequest,
     bodyStalls: st.bodyStalls,
     nearReadTimeout: st.nearReadTimeout,
-    recoveries: span.recoveries,
+    comebacks: st.comebacks,
     p50: quantile(st, 0.5),
     p95: quantile(st, 0.95),
     p99: quantile(st, 0.99),
@@ -71,31 +71,23 @@ function quantile(st: UpstreamStats, q: number): number {
   return st.responseTime.count > 0 ? st.responseTime.getValueAtQuantile(q) : NaN;
 }
 
-/** Windows (within the range) in which this upstream failed, and how often it answered again afterwards. */
+/** Windows (within the range) in which this upstream failed, and the traffic inside them. */
 function failureSpan(agg: Aggregator, upstream: string, range: RangeStats) {
   const failWindows: number[] = [];
-  let recoveries = 0;
   let attempts = 0;
   let requests = 0;
-  let pendingFailure = false;
   for (const [start, ups] of agg.timeline()) {
     if (start < range.from || start >= range.to) continue;
     const st = ups.get(upstream);
     if (!st) continue;
     const failures = st.failed + st.bodyStalls + st.errorCount('refused') + st.errorCount('reset_by_peer');
-    const successes = st.status2xx + st.status3xx;
     if (failures > 0) {
       failWindows.push(start);
       attempts += st.attempts;
       requests += st.requests;
-      pendingFailure = true;
-    }
-    if (pendingFailure && successes > 0 && (failures === 0 || successes > failures)) {
-      recoveries++;
-      pendingFailure = false;
     }
   }
   const from = failWindows.length ? failWindows[0] : NaN;
   const to = failWindows.length ? failWindows[failWindows.length - 1] + range.windowMs : NaN;
-  return { failWindows, recoveries, from, to, attempts, requests };
+  return { failWindows, from, to, attempts, requests };
 }

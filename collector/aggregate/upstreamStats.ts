@@ -73,18 +73,20 @@ export class UpstreamStats {
   /** nginx gave up on the attempt itself (no response header): a reset, close, refusal or timeout. */
   failed = 0;
   failedReused = 0;
-  /** Failed on a reused connection within 50 ms: the pooled connection was already dead when picked. */
+  /** Failed on a reused connection within a round trip: the pooled connection was already dead when picked. */
   failedReusedImmediate = 0;
   failedFresh = 0;
   /** Failed before any connection existed (connect time `-`): refused, unreachable, no live upstreams. */
   failedConnect = 0;
+  /** Times the upstream answered again after refusing connections: a restart, not an outage. */
+  comebacks = 0;
   /** Failed attempts that nginx reported as 504: timed out. */
   failedTimeout = 0;
   /** The header arrived quickly but the body stopped: the attempt ran into proxy_read_timeout mid-body. */
   bodyStalls = 0;
   /** Attempts whose response time reached 80 % of proxy_read_timeout. */
   nearReadTimeout = 0;
-  /** Failed attempts that had already been waiting a while (>= 50 ms): the backend died mid-request. */
+  /** 502s that came after more than a round trip: the backend died while working on the request. */
   failedMidRequest = 0;
 
   responseTime = newSketch();
@@ -151,6 +153,7 @@ export class UpstreamStats {
     this.failedFresh += other.failedFresh;
     this.failedConnect += other.failedConnect;
     this.failedTimeout += other.failedTimeout;
+    this.comebacks += other.comebacks;
     this.bodyStalls += other.bodyStalls;
     this.nearReadTimeout += other.nearReadTimeout;
     this.failedMidRequest += other.failedMidRequest;

@@ -44,7 +44,7 @@ export function judge(signals: readonly Signals[]): Verdict {
   const requests = signals.reduce((n, s) => n + s.requests, 0);
 
   if (top && top.score >= NAMING_THRESHOLD) {
-    results.push(healthy(1 - top.score, requests, failures, signals));
+    results.push(healthy(round(1 - top.score), requests, failures, signals));
     return {
       likely_cause: top.id,
       summary: `${top.label} on ${top.upstream} (score ${top.score.toFixed(2)}): ${top.evidence[0] ?? ''}`,

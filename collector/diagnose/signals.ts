@@ -41,8 +41,8 @@ export interface Signals {
   failedMidRequest: number;
   bodyStalls: number;
   nearReadTimeout: number;
-  /** Windows in which this upstream had both failures and successes after them: it came back. */
-  recoveries: number;
+  /** Times the upstream answered again after refusing connections: it was restarting. */
+  comebacks: number;
 
   p50: number;
   p95: number;

@@ -13,24 +13,24 @@ function crashEvidence(s: Signals): CrashEvidence | null {
   const failures = upstreamFailures(s);
   if (failures === 0) return null;
   // Refusals only point at a restart when the upstream answered again afterwards.
-  const restartRefusals = s.recoveries > 0 && s.failedConnect < s.attempts / 2 ? s.failedConnect : 0;
+  const restartRefusals = s.comebacks > 0 && s.failedConnect < s.attempts / 2 ? s.failedConnect : 0;
   const signs = s.failedMidRequest + restartRefusals;
   if (signs === 0) return null;
   const share = clamp01(signs / failures);
-  const base = weight(signs) * share * (s.recoveries > 0 ? 1 : 0.7) * rateWeight(failures, s);
+  const base = weight(signs) * share * (s.comebacks > 0 ? 1 : 0.7) * rateWeight(failures, s);
   const evidence: string[] = [];
   if (s.failedMidRequest > 0) {
     const resets = errorsOf(s, 'reset_by_peer', 'reading_response_header') + errorsOf(s, 'reset_by_peer', 'reading_upstream');
     const closed = errorsOf(s, 'prematurely_closed');
     evidence.push(
-      `${plural(s.failedMidRequest, 'request')} on ${s.upstream} died mid-request after waiting ≥ 50 ms` +
+      `${plural(s.failedMidRequest, 'request')} on ${s.upstream} died mid-request, after more than a round trip` +
         (resets + closed > 0 ? ` (error log: ${resets} reset by peer, ${closed} upstream prematurely closed)` : ''),
     );
   }
   if (restartRefusals > 0) {
     evidence.push(
       `${plural(restartRefusals, 'connect')} refused in between, then the upstream answered again ` +
-        `(${plural(s.recoveries, 'recovery', 'recoveries')}): the process was restarting`,
+        `(${plural(s.comebacks, 'time')}): the process was restarting`,
     );
   }
   return { base, evidence };

@@ -10,7 +10,7 @@ export function upstreamUnreachable(s: Signals): Finding {
   const n = Math.max(s.failedConnect, refused + noLive + unreachable);
   if (n === 0) return NONE;
   const share = clamp01(s.failedConnect / Math.max(1, s.attempts));
-  const sustained = s.recoveries === 0 ? 1 : 0.5;
+  const sustained = s.comebacks === 0 ? 1 : 0.5;
   const score = weight(n) * Math.max(share, s.attempts === 0 ? 1 : 0) * sustained * rateWeight(n, s);
   const evidence = [
     `${s.failedConnect} of ${plural(s.attempts, 'attempt')} to ${s.upstream} (${pct(s.failedConnect, s.attempts)}) never connected`,
@@ -20,6 +20,6 @@ export function upstreamUnreachable(s: Signals): Finding {
   if (noLive) parts.push(`${noLive} no live upstreams`);
   if (unreachable) parts.push(`${unreachable} host or network unreachable`);
   if (parts.length) evidence.push(`error log: ${parts.join(', ')}`);
-  evidence.push(s.recoveries === 0 ? 'it never answered in the whole range' : 'it answered again in between');
+  evidence.push(s.comebacks === 0 ? 'it never answered in the whole range' : 'it answered again in between');
   return { score, evidence };
 }
