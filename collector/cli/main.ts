@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// upstream-doctor: the command line. Parses flags, runs a command, and turns every expected failure into
+// one line on stderr with an exit code from EXIT — never a stack trace.
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT } from './errors';
+import { runDiagnose } from './diagnoseCommand';
+
+export function buildProgram(): Command {
+  const program = new Command('upstream-doctor')
+    .description('Names the likely cause of nginx upstream 502 spikes from access, error and kernel logs.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('diagnose')
+    .description('Read nginx logs once and name the likely cause of upstream failures')
+    .requiredOption('--access <files...>', 'nginx access log(s), plain or .gz')
+    .option('--error <files...>', 'nginx error log(s)')
+    .option('--kernel-log <file>', 'kernel log: dmesg -T output, /var/log/kern.log or journalctl -k output')
+    .option('--nginx-conf <file>', 'nginx config (a file with its includes, or `nginx -T` output)')
+    .option('--log-format <format>', "the access log's nginx log_format string (default: from --nginx-conf, else combined)")
+    .addOption(new Option('--window <seconds>', 'aggregation window length').default('10').argParser(positiveNumber))
+    .option('--json', 'print one JSON object instead of the report')
+    .action(async (opts) => {
+      await runDiagnose(opts);
+    });
+
+  return program;
+}
+
+function positiveNumber(v: string): string {
+  if (!(Number(v) > 0)) throw new CliError(`--window must be a positive number of seconds, got ${JSON.stringify(v)}`, EXIT.usage);
+  return v;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`upstream-doctor: ${e.message}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    process.stderr.write(`upstream-doctor: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env.UPSTREAM_DOCTOR_DEBUG) process.stderr.write(`${err?.stack}\n`);
+    return EXIT.internal;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

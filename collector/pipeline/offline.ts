@@ -1,0 +1,112 @@
+// Reads whole log files once, in order: nginx config first (formats and timeouts), then access logs
+// (their timestamps tell the error and kernel logs which UTC offset their local times use), then the rest.
+import { Aggregator } from '../aggregate/aggregator';
+import { CliError, EXIT } from '../cli/errors';
+import { createAccessLineParser } from '../parse/accessParser';
+import { LogFormatError } from '../parse/accessFormat';
+import { parseErrorLine } from '../parse/errorLog';
+import { parseKernelLine } from '../parse/kernelLog';
+import { LineReadError, readLines } from '../parse/lineReader';
+import { NginxConfigError, accessLogFormat, readNginxConfig, upstreamSettingsFor, type NginxConfig } from '../parse/nginxConf';
+import type { UpstreamSettings } from '../parse/types';
+import type { DiagnosisSources } from '../report/diagnosis';
+
+export interface OfflineInputs {
+  access: string[];
+  error?: string[];
+  kernelLog?: string;
+  nginxConf?: string;
+  logFormat?: string;
+  windowMs?: number;
+}
+
+export async function analyzeFiles(inp: OfflineInputs): Promise<DiagnosisSources> {
+  const conf = inp.nginxConf ? loadConfig(inp.nginxConf) : null;
+  const settingsCache = new Map<string, UpstreamSettings | null>();
+  const settingsFor = (addr: string) => {
+    if (!conf) return null;
+    if (!settingsCache.has(addr)) settingsCache.set(addr, upstreamSettingsFor(conf, addr));
+    return settingsCache.get(addr)!;
+  };
+  const agg = new Aggregator({ windowMs: inp.windowMs, settingsFor });
+  const parseErrors: Record<string, number> = { access: 0, error: 0, too_long: 0 };
+  const lines: Record<string, number> = { access: 0, error: 0, kernel: 0 };
+
+  let tzOffsetMin = NaN;
+  let year = NaN;
+  for (const file of inp.access) {
+    const format = inp.logFormat ?? (conf ? accessLogFormat(conf, file).format : undefined);
+    const parse = makeParser(format);
+    let parsed = 0;
+    let firstBad = '';
+    const res = await read(file, 'access log', (line) => {
+      const rec = parse(line);
+      if (!rec) {
+        parseErrors.access++;
+        if (!firstBad) firstBad = line;
+        return;
+      }
+      parsed++;
+      if (Number.isNaN(tzOffsetMin) && !Number.isNaN(rec.tzOffsetMin)) tzOffsetMin = rec.tzOffsetMin;
+      if (Number.isNaN(year)) year = new Date(rec.time).getUTCFullYear();
+      agg.addAccess(rec);
+    });
+    lines.access += res.lines;
+    parseErrors.too_long += res.tooLong;
+    if (res.lines + res.tooLong === 0) throw new CliError(`access log ${file} is empty`, EXIT.noData);
+    if (parsed === 0) {
+      throw new CliError(
+        `no line of ${file} matches the access-log format${format ? '' : ' (combined; pass --log-format or --nginx-conf)'}: ` +
+          `first line: ${JSON.stringify(firstBad.slice(0, 120))}`,
+        EXIT.noData,
+      );
+    }
+  }
+  const tz = Number.isNaN(tzOffsetMin) ? undefined : tzOffsetMin;
+
+  for (const file of inp.error ?? []) {
+    const res = await read(file, 'error log', (line) => {
+      const ev = parseErrorLine(line, tz);
+      if (ev) agg.addError(ev);
+      else parseErrors.error++;
+    });
+    lines.error += res.lines;
+    parseErrors.too_long += res.tooLong;
+  }
+  if (inp.kernelLog) {
+    const opts = { year: Number.isNaN(year) ? undefined : year, tzOffsetMin: tz };
+    const res = await read(inp.kernelLog, 'kernel log', (line) => {
+      const ev = parseKernelLine(line, opts);
+      if (ev) agg.addKernel(ev);
+    });
+    lines.kernel += res.lines;
+  }
+  return { agg, settingsFor, kernelLogRead: Boolean(inp.kernelLog), parseErrors, lines };
+}
+
+function loadConfig(path: string): NginxConfig {
+  try {
+    return readNginxConfig(path);
+  } catch (e) {
+    if (e instanceof NginxConfigError) throw new CliError(`nginx config: ${e.message}`, EXIT.input);
+    throw e;
+  }
+}
+
+function makeParser(format: string | undefined) {
+  try {
+    return createAccessLineParser(format);
+  } catch (e) {
+    if (e instanceof LogFormatError) throw new CliError(`log format: ${e.message}`, EXIT.usage);
+    throw e;
+  }
+}
+
+async function read(file: string, what: string, onLine: (line: string) => void) {
+  try {
+    return await readLines(file, onLine);
+  } catch (e) {
+    if (e instanceof LineReadError) throw new CliError(`${what}: ${e.message}`, EXIT.input);
+    throw e;
+  }
+}
