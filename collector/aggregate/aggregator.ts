@@ -18,8 +18,8 @@ export interface AggregatorOptions {
 export const NO_UPSTREAM = '-';
 export const FOLDED_UPSTREAM = 'other';
 const DEFAULT_READ_TIMEOUT_S = 60;
-/** Failed reused attempts that start this close together belong to one idle episode. */
-const EPISODE_SPAN_MS = 1000;
+/** Failed reused attempts that start this close together hit the pool at the same moment: one episode. */
+const EPISODE_SPAN_MS = 250;
 /**
  * A failed attempt counts as "on contact" (the connection was dead when nginx used it) when it ended
  * within about one round trip: at most this long, or 1.2× the fastest response header seen from that

@@ -37,7 +37,7 @@ export interface ErrorSample {
 }
 
 /**
- * Failed attempts on reused (pooled) connections that started within a second of each other: one
+ * Failed attempts on reused (pooled) connections that started within 250 ms of each other: one
  * idle period ending in failures. `size` > 1 means several pooled connections were dead at once.
  */
 export interface Episode {

@@ -1,75 +1,81 @@
-// Reading idle-gap histograms: does an idle interval separate reused connections that worked from
-// those that were dead on contact, and did nginx itself know the connections had closed?
+// Reading idle-gap histograms: which idle gaps came before a pooled connection that was dead on contact,
+// and which before an attempt that worked. Two shapes matter:
+//   threshold — everything idle longer than T fails (something forgets flows silently after T);
+//   band      — only gaps just under T fail, longer ones work again (the backend closes at T and nginx
+//               notices, except for requests that cross the close on the wire).
+// Successful attempts count whether or not nginx logged them as reused: a new connection on a fast
+// network also shows connect time 0.000.
 import { GAP_BOUNDS_S, bucketLower } from '../aggregate/buckets';
 
-export interface IdleSplit {
-  reusedOk: number;
-  reusedFail: number;
-  /** The split point: reuses idle at least this long count as "long". */
+export interface IdleAnalysis {
+  fails: number;
+  oks: number;
+  /** Threshold model: fail iff idle >= threshold. */
   threshold: number;
-  failLong: number;
-  okLong: number;
-  failShort: number;
-  /** Longest idle (bucket upper bound) after which a reuse still worked, below the threshold. */
-  okShortMax: number;
-  /** Shortest and longest idle (bucket edges) before a failing reuse. */
-  failMin: number;
-  failMax: number;
-  /** Successful fresh connections after an idle of at least `failMin`: nginx had already dropped the pooled ones. */
-  freshLong: number;
-  /** Share of reuses the threshold classifies right (failing iff long). */
-  accuracy: number;
+  thresholdAccuracy: number;
+  okAboveThreshold: number;
+  failAboveThreshold: number;
+  /** Longest idle (bucket upper bound) that still worked below the threshold; 0 when none. */
+  okBelowMax: number;
+  /** Band model: fail iff bandLo <= idle < bandHi. */
+  bandLo: number;
+  bandHi: number;
+  bandAccuracy: number;
+  /** Attempts idle longer than the band that worked. */
+  okAboveBand: number;
 }
 
-export function splitByIdle(reusedOk: number[], reusedFail: number[], freshOk: number[]): IdleSplit | null {
-  const okTotal = sum(reusedOk);
-  const failTotal = sum(reusedFail);
-  if (failTotal === 0) return null;
-  const n = reusedOk.length;
-  // Choose the boundary that classifies most reuses right; among equals, the one just below the first
-  // failure, so the reported edge is the observed one.
-  let best = 0;
-  let bestCorrect = -1;
-  let okBelow = 0;
-  let failBelow = 0;
-  for (let t = 0; t <= n; t++) {
-    const correct = okBelow + (failTotal - failBelow);
-    if (correct > bestCorrect) {
-      bestCorrect = correct;
-      best = t;
-    }
-    if (t < n) {
-      okBelow += reusedOk[t];
-      failBelow += reusedFail[t];
+export function analyzeIdle(reusedOk: number[], reusedFail: number[], freshOk: number[]): IdleAnalysis | null {
+  const n = reusedFail.length;
+  const ok = reusedOk.map((v, i) => v + freshOk[i]);
+  const fails = sum(reusedFail, 0, n);
+  const oks = sum(ok, 0, n);
+  if (fails === 0) return null;
+  const okPre = prefix(ok);
+  const failPre = prefix(reusedFail);
+  const okIn = (lo: number, hi: number) => okPre[hi] - okPre[lo];
+  const failIn = (lo: number, hi: number) => failPre[hi] - failPre[lo];
+
+  // Best band [lo, hi) in buckets: most attempts classified right; ties keep the narrowest, lowest band.
+  let best = { lo: 0, hi: n, correct: -1 };
+  let bestThreshold = { lo: 0, correct: -1 };
+  for (let lo = 0; lo < n; lo++) {
+    for (let hi = lo + 1; hi <= n; hi++) {
+      const correct = failIn(lo, hi) + (oks - okIn(lo, hi));
+      if (correct > best.correct) best = { lo, hi, correct };
+      if (hi === n && correct > bestThreshold.correct) bestThreshold = { lo, correct };
     }
   }
-  const failFirst = reusedFail.findIndex((c) => c > 0);
-  const failLast = lastIndex(reusedFail);
-  let okShortLast = -1;
-  for (let i = 0; i < best; i++) if (reusedOk[i] > 0) okShortLast = i;
-  const failLong = sum(reusedFail.slice(best));
+  // Shrink both to the buckets that hold failures: the edges reported are the ones observed.
+  while (best.lo < best.hi - 1 && reusedFail[best.lo] === 0) best.lo++;
+  while (best.hi > best.lo + 1 && reusedFail[best.hi - 1] === 0) best.hi--;
+  while (bestThreshold.lo < n - 1 && reusedFail[bestThreshold.lo] === 0 && ok[bestThreshold.lo] === 0) bestThreshold.lo++;
+  const total = fails + oks;
+  let okBelowMax = 0;
+  for (let i = 0; i < bestThreshold.lo; i++) if (ok[i] > 0) okBelowMax = GAP_BOUNDS_S[i];
   return {
-    reusedOk: okTotal,
-    reusedFail: failTotal,
-    threshold: bucketLower(GAP_BOUNDS_S, best),
-    failLong,
-    okLong: sum(reusedOk.slice(best)),
-    failShort: failTotal - failLong,
-    okShortMax: okShortLast >= 0 ? GAP_BOUNDS_S[okShortLast] : 0,
-    failMin: bucketLower(GAP_BOUNDS_S, failFirst),
-    failMax: GAP_BOUNDS_S[failLast],
-    freshLong: sum(freshOk.slice(failFirst)),
-    accuracy: bestCorrect / (okTotal + failTotal),
+    fails,
+    oks,
+    threshold: bucketLower(GAP_BOUNDS_S, bestThreshold.lo),
+    thresholdAccuracy: bestThreshold.correct / total,
+    okAboveThreshold: okIn(bestThreshold.lo, n),
+    failAboveThreshold: failIn(bestThreshold.lo, n),
+    okBelowMax,
+    bandLo: bucketLower(GAP_BOUNDS_S, best.lo),
+    bandHi: best.hi === n ? Infinity : bucketLower(GAP_BOUNDS_S, best.hi),
+    bandAccuracy: best.correct / total,
+    okAboveBand: okIn(best.hi, n),
   };
 }
 
-function sum(a: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i];
-  return s;
+function prefix(a: number[]): number[] {
+  const p = [0];
+  for (const v of a) p.push(p[p.length - 1] + v);
+  return p;
 }
 
-function lastIndex(a: number[]): number {
-  for (let i = a.length - 1; i >= 0; i--) if (a[i] > 0) return i;
-  return -1;
+function sum(a: number[], lo: number, hi: number): number {
+  let s = 0;
+  for (let i = lo; i < hi; i++) s += a[i];
+  return s;
 }

@@ -13,7 +13,7 @@ function crashEvidence(s: Signals): CrashEvidence | null {
   const failures = upstreamFailures(s);
   if (failures === 0) return null;
   // Refusals only point at a restart when the upstream answered again afterwards.
-  const restartRefusals = s.comebacks > 0 && s.failedConnect < s.attempts / 2 ? s.failedConnect : 0;
+  const restartRefusals = s.comebacks > 0 ? s.failedConnect : 0;
   const signs = s.failedMidRequest + restartRefusals;
   if (signs === 0) return null;
   const share = clamp01(signs / failures);

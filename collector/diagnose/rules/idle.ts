@@ -1,90 +1,86 @@
 // The three ways a pooled keepalive connection can be dead when nginx picks it. All show as a failure on
-// a reused connection (connect time 0.000) right on contact; they differ in how the failures line up
-// with the idle gap before them.
-import { splitByIdle, type IdleSplit } from '../idle';
-import { clamp01, pct, plural, secs, weight } from '../format';
+// a reused connection (connect time 0.000) within a round trip; they differ in how the failures line up
+// with the idle gap before them (see ../idle.ts).
+import { analyzeIdle, type IdleAnalysis } from '../idle';
+import { clamp01, plural, secs, weight } from '../format';
 import type { Signals } from '../signals';
 import { NONE, rateWeight, upstreamFailures, type Finding } from './types';
 
 interface Pooled {
-  split: IdleSplit;
-  /** Confidence that the failures are reuse-on-contact failures at all. */
+  idle: IdleAnalysis;
+  /** Confidence that the upstream's failures are dead-on-contact reuses at all. */
   base: number;
-  /** Share of failed reuses that came several at once (a whole pool dead together). */
+  /** Share of such failures that came several at once (a whole pool dead together). */
   clustered: number;
-  /** Share of reuses idle past the threshold that failed. */
-  longFailShare: number;
   headline: string;
 }
 
 function pooled(s: Signals): Pooled | null {
   const n = s.failedReusedImmediate;
   if (n < 2) return null;
-  const split = splitByIdle(s.gapReusedOk, s.gapReusedFail, s.gapFreshOk);
-  if (!split) return null;
+  const idle = analyzeIdle(s.gapReusedOk, s.gapReusedFail, s.gapFreshOk);
+  if (!idle) return null;
   const failures = upstreamFailures(s);
-  const base = weight(n) * clamp01(n / failures) * rateWeight(failures, s);
   let inEpisodes = 0;
   let inClusters = 0;
   for (const e of s.episodes) {
     inEpisodes += e.size;
     if (e.size >= 2) inClusters += e.size;
   }
-  const headline =
-    `${n} of ${plural(failures, 'failure')} on ${s.upstream} were reused keepalive connections ` +
-    `(connect 0.000) that failed on contact`;
   return {
-    split,
-    base,
+    idle,
+    base: weight(n) * clamp01(n / failures) * rateWeight(failures, s),
     clustered: inEpisodes ? inClusters / inEpisodes : 0,
-    longFailShare: split.failLong / Math.max(1, split.failLong + split.okLong),
-    headline,
+    headline:
+      `${n} of ${plural(failures, 'failure')} on ${s.upstream} were reused keepalive connections ` +
+      '(connect 0.000) that were dead when nginx used them',
   };
 }
 
 function nginxKeepsLonger(s: Signals, idle: number): string[] {
-  if (s.keepaliveTimeout === null) return [];
-  return s.keepaliveTimeout > idle
-    ? [`nginx keeps idle upstream connections for ${secs(s.keepaliveTimeout)} (upstream keepalive_timeout), longer than they survive`]
-    : [];
+  if (s.keepaliveTimeout === null || !(s.keepaliveTimeout > idle)) return [];
+  return [`nginx keeps idle upstream connections for ${secs(s.keepaliveTimeout)} (upstream keepalive_timeout), longer than that`];
 }
 
 export function keepaliveIdleRace(s: Signals): Finding {
   const p = pooled(s);
   if (!p) return NONE;
-  const { split } = p;
-  // The backend closed idle connections itself, so nginx saw most closes and opened fresh connections
-  // after long gaps; only reuses that crossed the close on the wire failed.
-  const sawCloses = split.freshLong > 0 ? 1 : 0.3;
-  const score = p.base * split.accuracy * p.longFailShare * sawCloses * (1 - 0.6 * p.clustered);
+  const { idle } = p;
+  // Longer idle working again means nginx saw the backend's close and stopped using those connections:
+  // only requests sent just before the close lost the race.
+  const seenCloses = idle.okAboveBand > 0 ? 1 : 0.3;
+  const score = p.base * idle.bandAccuracy * seenCloses * (1 - 0.6 * p.clustered);
   const evidence = [
     p.headline,
-    `failing reuses had been idle ${secs(split.failMin)}–${secs(split.failMax)}; reuses idle up to ${secs(split.okShortMax)} worked`,
+    `they had been idle ${secs(idle.bandLo)}–${secs(idle.bandHi)}; shorter idle worked, and ` +
+      (idle.okAboveBand > 0
+        ? `${plural(idle.okAboveBand, 'request')} idle longer worked again`
+        : 'nothing idle longer was seen'),
   ];
-  if (split.freshLong > 0) {
+  if (idle.okAboveBand > 0) {
     evidence.push(
-      `${plural(split.freshLong, 'request')} idle longer got a fresh connection: the backend closes idle ` +
-        `connections after about ${secs(split.failMax)}, and requests sent just before that close raced it`,
+      `the backend closes idle connections after about ${secs(idle.bandHi)}; nginx notices the close unless it ` +
+        'sends a request at that very moment',
     );
   }
-  evidence.push(...nginxKeepsLonger(s, split.failMax));
+  evidence.push(...nginxKeepsLonger(s, idle.bandHi));
   return { score, evidence };
 }
 
 export function middleboxIdleTimeout(s: Signals): Finding {
   const p = pooled(s);
   if (!p) return NONE;
-  const { split } = p;
-  // Nothing told nginx the flows were gone: no fresh connections after long gaps, every long reuse failed.
-  const silent = split.freshLong === 0 ? 1 : 0.4;
-  const score = p.base * split.accuracy * p.longFailShare * silent * (1 - 0.6 * p.clustered);
+  const { idle } = p;
+  // Nothing told nginx the flows were gone: every reuse past the interval failed, none worked.
+  const silent = idle.okAboveThreshold === 0 ? 1 : 0.4;
+  const score = p.base * idle.thresholdAccuracy * silent * (1 - 0.6 * p.clustered);
   const evidence = [
     p.headline,
-    `every reuse idle ${secs(split.failMin)} or longer failed (${split.failLong} of ${split.failLong + split.okLong}); ` +
-      `reuses idle up to ${secs(split.okShortMax)} worked (${split.reusedOk})`,
-    `a fixed idle interval between ${secs(split.okShortMax)} and ${secs(split.failMin)} kills connections without nginx noticing: ` +
-      'a load balancer, firewall or NAT idle timeout',
-    ...nginxKeepsLonger(s, split.failMin),
+    `every reuse idle ${secs(idle.threshold)} or longer failed (${idle.failAboveThreshold} of ` +
+      `${idle.failAboveThreshold + idle.okAboveThreshold}); idle up to ${secs(idle.okBelowMax)} worked (${idle.oks})`,
+    `a fixed idle interval between ${secs(idle.okBelowMax)} and ${secs(idle.threshold)} kills flows without ` +
+      'nginx noticing: a load balancer, firewall or NAT idle timeout',
+    ...nginxKeepsLonger(s, idle.threshold),
   ];
   return { score, evidence };
 }
@@ -92,23 +88,19 @@ export function middleboxIdleTimeout(s: Signals): Finding {
 export function keepaliveReuseClosed(s: Signals): Finding {
   const p = pooled(s);
   if (!p) return NONE;
-  const { split } = p;
-  const unordered = 1 - split.accuracy * p.longFailShare;
-  const score = p.base * Math.max(p.clustered, unordered);
+  const { idle } = p;
+  const unordered = 1 - idle.bandAccuracy;
+  const score = p.base * clamp01(Math.max(p.clustered, 2 * unordered));
   const bursts = s.episodes.filter((e) => e.size >= 2);
   const evidence = [p.headline];
   if (bursts.length > 0) {
-    const sizes = bursts.map((e) => e.size);
     evidence.push(
-      `${plural(bursts.length, 'idle period')} ended with several pooled connections failing at once ` +
-        `(${sizes.join(', ')} failures), after ${bursts.map((e) => secs(e.gap)).join(', ')} idle`,
+      `${plural(bursts.length, 'quiet spell')} ended with several pooled connections failing at once ` +
+        `(${bursts.map((e) => e.size).join(', ')} failures, after ${bursts.map((e) => secs(e.gap)).join(', ')} idle)`,
     );
   }
-  if (split.okLong > 0) {
-    evidence.push(
-      `no fixed idle interval explains it: ${pct(split.okLong, split.okLong + split.failLong)} of reuses idle ` +
-        `${secs(split.threshold)} or longer still worked`,
-    );
+  if (unordered > 0.1) {
+    evidence.push(`no idle interval explains them: attempts idle as long as the failing ones worked too`);
   }
   evidence.push('the backend dropped pooled connections without closing them (restart behind NAT, connection limit)');
   return { score, evidence };
