@@ -4,6 +4,38 @@ import type { AccessRecord, Attempt, ErrorEvent, KernelEvent, UpstreamSettings }
 import { CONNECT_BOUNDS_S, GAP_BOUNDS_S, SIZE_BOUNDS_B, bucketIndex } from './buckets';
 import { UpstreamStats, type Episode } from './upstreamStats';
 
+/** What the aggregator concluded about one attempt. Exporters count these rather than re-deriving them. */
+export interface AttemptOutcome {
+  /** The address, or `other` once the cardinality cap folded it. */
+  upstream: string;
+  attempt: Attempt;
+  reused: boolean;
+  fresh: boolean;
+  /** nginx gave up on the attempt (reset, close, refusal, timeout) before a response header. */
+  failed: boolean;
+  /** The header came, the body stalled into proxy_read_timeout. */
+  stalled: boolean;
+  /** For a failure: it ended within a round trip, so the connection was dead when used. */
+  onContact: boolean;
+  /** A proxy_next_upstream retry (not the first try, not after an internal redirect). */
+  retry: boolean;
+  /** The first success after refused connects: the upstream came back. */
+  comeback: boolean;
+  readTimeoutS: number;
+}
+
+/** Hooks for exporters that count as records arrive (Prometheus, Netdata). */
+export interface AggregatorListener {
+  attempt?(o: AttemptOutcome): void;
+  /** A client request, under the upstream of its last attempt (or '-'). */
+  request?(upstream: string, rec: AccessRecord): void;
+  error?(upstream: string, ev: ErrorEvent): void;
+  /** A kernel event, once per kill (duplicates already dropped). */
+  kernel?(ev: KernelEvent): void;
+  /** An address that did not fit under the cardinality cap. */
+  folded?(addr: string): void;
+}
+
 export interface AggregatorOptions {
   /** Window length in ms (default 10 s). Doubles whenever more than `maxWindows` windows exist. */
   windowMs?: number;
@@ -12,6 +44,12 @@ export interface AggregatorOptions {
   maxUpstreams?: number;
   /** Where nginx's proxy_read_timeout for an address comes from (the nginx config); default 60 s. */
   settingsFor?: (addr: string) => UpstreamSettings | null;
+  /**
+   * Live mode: keep windows for this long behind the newest line and drop older ones, instead of
+   * coarsening windows as a whole-file read does.
+   */
+  retainMs?: number;
+  listener?: AggregatorListener;
 }
 
 /** Requests that never reached an upstream (static files, cache hits, early 4xx) are kept under this key. */
@@ -53,6 +91,8 @@ export class Aggregator {
   readonly maxWindows: number;
   readonly maxUpstreams: number;
   private readonly settingsFor: (addr: string) => UpstreamSettings | null;
+  private readonly retainMs: number;
+  private readonly listener: AggregatorListener;
   private windows = new Map<number, Map<string, UpstreamStats>>();
   private runs = new Map<string, UpstreamRun>();
   readonly kernel: KernelEvent[] = [];
@@ -67,6 +107,8 @@ export class Aggregator {
     this.maxWindows = opts.maxWindows ?? 720;
     this.maxUpstreams = opts.maxUpstreams ?? 64;
     this.settingsFor = opts.settingsFor ?? (() => null);
+    this.retainMs = opts.retainMs ?? Infinity;
+    this.listener = opts.listener ?? {};
   }
 
   addAccess(rec: AccessRecord): void {
@@ -76,14 +118,17 @@ export class Aggregator {
     const start = rec.requestTime >= 0 ? end - rec.requestTime * 1000 : end;
     // The client-facing status belongs to the upstream of the last attempt (or to '-' without one).
     let last: UpstreamStats | undefined;
+    let lastKey = NO_UPSTREAM;
     let attemptStart = start;
     for (let i = 0; i < rec.attempts.length; i++) {
       const a = rec.attempts[i];
       const key = this.upstreamKey(a.addr);
+      lastKey = key;
       last = this.statsFor(windowStats, key);
-      attemptStart = this.addAttempt(last, this.runFor(key, a.addr), rec, a, i, attemptStart);
+      attemptStart = this.addAttempt(key, last, this.runFor(key, a.addr), rec, a, i, attemptStart);
     }
     countRequest(last ?? this.statsFor(windowStats, NO_UPSTREAM), rec);
+    this.listener.request?.(lastKey, rec);
   }
 
   addError(ev: ErrorEvent): void {
@@ -91,6 +136,7 @@ export class Aggregator {
     const key = ev.upstreamAddr ? this.upstreamKey(ev.upstreamAddr) : NO_UPSTREAM;
     const st = this.statsFor(this.windowAt(ev.time), key);
     st.countError(`${ev.cls}/${ev.phase}`);
+    this.listener.error?.(key, ev);
     if (ev.cls !== 'other') {
       st.addErrorSample({ time: ev.time, cls: ev.cls, phase: ev.phase, message: ev.message, request: ev.request });
     }
@@ -107,6 +153,7 @@ export class Aggregator {
       return;
     }
     this.kernel.push(ev);
+    this.listener.kernel?.(ev);
   }
 
   /** Merged statistics for windows starting in [from, to) (whole range when omitted). */
@@ -139,6 +186,7 @@ export class Aggregator {
   }
 
   private addAttempt(
+    key: string,
     st: UpstreamStats,
     run: UpstreamRun,
     rec: AccessRecord,
@@ -147,7 +195,8 @@ export class Aggregator {
     attemptStart: number,
   ): number {
     st.attempts++;
-    if (index > 0 && !a.afterRedirect) st.retries++;
+    const retry = index > 0 && !a.afterRedirect;
+    if (retry) st.retries++;
     const reused = a.connect === 0;
     const fresh = a.connect > 0;
     if (reused) st.reused++;
@@ -167,6 +216,9 @@ export class Aggregator {
     const stalled =
       !failed && a.header >= 0 && a.response - a.header >= 0.9 * readTimeout && a.header < 0.5 * readTimeout;
     const gapBucket = gap >= 0 ? bucketIndex(GAP_BOUNDS_S, gap) : -1;
+    const contactLimit = Math.max(CONTACT_FLOOR_S, CONTACT_RTT_FACTOR * (Number.isFinite(run.minHeader) ? run.minHeader : 0));
+    const onContact = failed && !(a.response > contactLimit);
+    let comeback = false;
 
     if (failed || stalled) {
       const bytes = a.bytesReceived >= 0 ? a.bytesReceived : 0;
@@ -187,8 +239,6 @@ export class Aggregator {
     if (failed) {
       st.failed++;
       if (a.status === 504) st.failedTimeout++;
-      const contactLimit = Math.max(CONTACT_FLOOR_S, CONTACT_RTT_FACTOR * (Number.isFinite(run.minHeader) ? run.minHeader : 0));
-      const onContact = !(a.response > contactLimit);
       if (a.status === 502 && !onContact) st.failedMidRequest++;
       if (reused) st.failedReused++;
       else if (fresh) st.failedFresh++;
@@ -208,6 +258,7 @@ export class Aggregator {
       if (run.refusing && a.status > 0) {
         st.comebacks++;
         run.refusing = false;
+        comeback = true;
       }
       if (gapBucket >= 0 && (reused || fresh)) st.addGap(reused ? 'reusedOk' : 'freshOk', gapBucket);
       if (!stalled && a.status >= 200 && a.status < 300) {
@@ -215,6 +266,18 @@ export class Aggregator {
         if (size >= 0) st.okSizes[bucketIndex(SIZE_BOUNDS_B, size)]++;
       }
     }
+    this.listener.attempt?.({
+      upstream: key,
+      attempt: a,
+      reused,
+      fresh,
+      failed,
+      stalled,
+      onContact,
+      retry,
+      comeback,
+      readTimeoutS: readTimeout,
+    });
     return attemptEnd;
   }
 
@@ -238,6 +301,7 @@ export class Aggregator {
     const start = Math.floor(t / this.windowMs) * this.windowMs;
     let w = this.windows.get(start);
     if (!w) {
+      if (Number.isFinite(this.retainMs)) this.evictBefore(Math.max(t, this.maxTime) - this.retainMs);
       if (this.windows.size >= this.maxWindows) {
         this.coarsen();
         return this.windowAt(t);
@@ -245,6 +309,12 @@ export class Aggregator {
       this.windows.set(start, (w = new Map()));
     }
     return w;
+  }
+
+  /** Live mode: forget windows (and kernel events) that ended before `t`. */
+  private evictBefore(t: number): void {
+    for (const start of this.windows.keys()) if (start + this.windowMs <= t) this.windows.delete(start);
+    while (this.kernel.length && this.kernel[0].time < t) this.kernel.shift();
   }
 
   /** Doubles the window length, merging neighbours, so a long log keeps bounded memory. */
@@ -274,6 +344,7 @@ export class Aggregator {
     if (this.runs.has(addr)) return addr;
     if (this.runs.size >= this.maxUpstreams) {
       this.foldedAttempts++;
+      this.listener.folded?.(addr);
       return FOLDED_UPSTREAM;
     }
     return addr;
