@@ -68,3 +68,20 @@ describe('createAccessLineParser', () => {
     );
   });
 });
+
+describe('createAutoAccessParser', () => {
+  const { createAutoAccessParser } = jest.requireActual('./accessParser') as typeof import('./accessParser');
+  const combined = '10.0.0.1 - - [20/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 12 "-" "curl/8"';
+  const ours =
+    combined +
+    ' rt=0.005 msec=1795168800.000 upstream_addr="10.0.0.5:80" upstream_status="200" upstream_connect_time="0.000"' +
+    ' upstream_header_time="0.004" upstream_response_time="0.005" upstream_bytes_received="300"';
+
+  it('reads the upstream_doctor format without being told, and combined as before', () => {
+    const parse = createAutoAccessParser();
+    expect(parse(ours)!.attempts[0].addr).toBe('10.0.0.5:80');
+    expect(parse(combined)!.status).toBe(200);
+    expect(parse(combined)!.attempts).toEqual([]);
+    expect(parse('garbage')).toBeNull();
+  });
+});

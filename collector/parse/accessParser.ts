@@ -2,7 +2,7 @@
 // mixes JSON and text (a format change mid-file) still parses, and `escape=json` logs need no flag.
 
 import { compileAccessFormat } from './accessFormat';
-import { COMBINED } from './formats';
+import { COMBINED, UPSTREAM_DOCTOR_FORMAT } from './formats';
 import { createJsonLineParser, isJsonShapedFormat } from './jsonLine';
 import type { AccessRecord } from './types';
 
@@ -31,5 +31,28 @@ export function createAccessLineParser(format?: string): AccessLineParser {
       if (rec !== null) return rec;
     }
     return text.parse(line);
+  };
+}
+
+/**
+ * For logs whose format nobody named: tries each built-in format (most specific first) and sticks with
+ * the one that matched last, so a file in Upstream Doctor's own format needs no flag, and `combined`
+ * stays the answer for everything else.
+ */
+export function createAutoAccessParser(): AccessLineParser {
+  const candidates = [UPSTREAM_DOCTOR_FORMAT, COMBINED].map((f) => createAccessLineParser(f));
+  let current = 0;
+  return (line) => {
+    const rec = candidates[current](line);
+    if (rec !== null) return rec;
+    for (let i = 0; i < candidates.length; i++) {
+      if (i === current) continue;
+      const other = candidates[i](line);
+      if (other !== null) {
+        current = i;
+        return other;
+      }
+    }
+    return null;
   };
 }

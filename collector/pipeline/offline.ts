@@ -2,7 +2,7 @@
 // (their timestamps tell the error and kernel logs which UTC offset their local times use), then the rest.
 import { Aggregator } from '../aggregate/aggregator';
 import { CliError, EXIT } from '../cli/errors';
-import { createAccessLineParser } from '../parse/accessParser';
+import { createAccessLineParser, createAutoAccessParser } from '../parse/accessParser';
 import { LogFormatError } from '../parse/accessFormat';
 import { parseErrorLine } from '../parse/errorLog';
 import { parseKernelLine } from '../parse/kernelLog';
@@ -56,7 +56,7 @@ export async function analyzeFiles(inp: OfflineInputs): Promise<DiagnosisSources
     if (res.lines + res.tooLong === 0) throw new CliError(`access log ${file} is empty`, EXIT.noData);
     if (parsed === 0) {
       throw new CliError(
-        `no line of ${file} matches the access-log format${format ? '' : ' (combined; pass --log-format or --nginx-conf)'}: ` +
+        `no line of ${file} matches the access-log format${format ? '' : ' (tried combined and upstream_doctor; pass --log-format or --nginx-conf)'}: ` +
           `first line: ${JSON.stringify(firstBad.slice(0, 120))}`,
         EXIT.noData,
       );
@@ -95,7 +95,7 @@ function loadConfig(path: string): NginxConfig {
 
 function makeParser(format: string | undefined) {
   try {
-    return createAccessLineParser(format);
+    return format === undefined ? createAutoAccessParser() : createAccessLineParser(format);
   } catch (e) {
     if (e instanceof LogFormatError) throw new CliError(`log format: ${e.message}`, EXIT.usage);
     throw e;
