@@ -68,6 +68,8 @@ const CONTACT_RTT_FACTOR = 1.2;
 const MAX_KERNEL_EVENTS = 10_000;
 
 interface UpstreamRun {
+  /** The stats key: the address, or `other` when folded. */
+  key: string;
   /** End (epoch ms) of the latest attempt seen on this upstream; NaN before the first. */
   lastEnd: number;
   episode: Episode | null;
@@ -94,6 +96,8 @@ export class Aggregator {
   private readonly retainMs: number;
   private readonly listener: AggregatorListener;
   private windows = new Map<number, Map<string, UpstreamStats>>();
+  private lastStart = NaN;
+  private lastWindow: Map<string, UpstreamStats> | null = null;
   private runs = new Map<string, UpstreamRun>();
   readonly kernel: KernelEvent[] = [];
   minTime = Infinity;
@@ -122,10 +126,10 @@ export class Aggregator {
     let attemptStart = start;
     for (let i = 0; i < rec.attempts.length; i++) {
       const a = rec.attempts[i];
-      const key = this.upstreamKey(a.addr);
-      lastKey = key;
-      last = this.statsFor(windowStats, key);
-      attemptStart = this.addAttempt(key, last, this.runFor(key, a.addr), rec, a, i, attemptStart);
+      const run = this.runFor(a.addr);
+      lastKey = run.key;
+      last = this.statsFor(windowStats, run.key);
+      attemptStart = this.addAttempt(run.key, last, run, rec, a, i, attemptStart);
     }
     countRequest(last ?? this.statsFor(windowStats, NO_UPSTREAM), rec);
     this.listener.request?.(lastKey, rec);
@@ -299,6 +303,8 @@ export class Aggregator {
 
   private windowAt(t: number): Map<string, UpstreamStats> {
     const start = Math.floor(t / this.windowMs) * this.windowMs;
+    // Lines arrive in time order, so nearly every line lands in the window of the line before.
+    if (start === this.lastStart && this.lastWindow) return this.lastWindow;
     let w = this.windows.get(start);
     if (!w) {
       if (Number.isFinite(this.retainMs)) this.evictBefore(Math.max(t, this.maxTime) - this.retainMs);
@@ -308,17 +314,21 @@ export class Aggregator {
       }
       this.windows.set(start, (w = new Map()));
     }
+    this.lastStart = start;
+    this.lastWindow = w;
     return w;
   }
 
   /** Live mode: forget windows (and kernel events) that ended before `t`. */
   private evictBefore(t: number): void {
+    this.lastWindow = null;
     for (const start of this.windows.keys()) if (start + this.windowMs <= t) this.windows.delete(start);
     while (this.kernel.length && this.kernel[0].time < t) this.kernel.shift();
   }
 
   /** Doubles the window length, merging neighbours, so a long log keeps bounded memory. */
   private coarsen(): void {
+    this.lastWindow = null;
     this.windowMs *= 2;
     const old = this.windows;
     this.windows = new Map();
@@ -350,11 +360,16 @@ export class Aggregator {
     return addr;
   }
 
-  private runFor(key: string, addr: string): UpstreamRun {
+  /** The running state of an address (its folded `other` state past the cap), made on first sight. */
+  private runFor(addr: string): UpstreamRun {
+    const known = this.runs.get(addr);
+    if (known) return known;
+    const key = this.upstreamKey(addr);
     let run = this.runs.get(key);
     if (!run) {
       const readTimeout = this.settingsFor(addr)?.proxyReadTimeout ?? DEFAULT_READ_TIMEOUT_S;
-      this.runs.set(key, (run = { lastEnd: NaN, episode: null, readTimeoutS: readTimeout, minHeader: Infinity, refusing: false }));
+      run = { key, lastEnd: NaN, episode: null, readTimeoutS: readTimeout, minHeader: Infinity, refusing: false };
+      this.runs.set(key, run);
     }
     return run;
   }

@@ -4,11 +4,13 @@
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import { CONNECT_BOUNDS_S, GAP_BOUNDS_S, SIZE_BOUNDS_B } from './buckets';
 
-/** Relative accuracy 2 %: a P95 of 0.80 s is reported within 0.784–0.816 s. */
-const SKETCH_ACCURACY = 0.02;
-/** Bins kept before the lowest (fastest) ones collapse: ~7 decades at 2 %, far more than latencies span. */
-const SKETCH_BINS = 400;
-const MAX_SAMPLES = 12;
+/** Relative accuracy 4 %: a P95 of 0.80 s is reported within 0.77–0.83 s, enough to compare with 80 % of a timeout. */
+const SKETCH_ACCURACY = 0.04;
+/** Bins kept before the lowest (fastest) ones collapse: ~7 decades at 4 %, more than latencies span. */
+const SKETCH_BINS = 200;
+/** Evidence kept per window; a merged range keeps up to MAX_MERGED_SAMPLES. */
+const MAX_SAMPLES = 4;
+const MAX_MERGED_SAMPLES = 12;
 const MAX_EPISODES = 64;
 
 export function newSketch(): LogCollapsingLowestDenseDDSketch {
@@ -91,12 +93,12 @@ export class UpstreamStats {
 
   responseTime = newSketch();
   headerTime = newSketch();
-  connectBuckets = new Float64Array(CONNECT_BOUNDS_S.length);
+  connectBuckets = new Uint32Array(CONNECT_BOUNDS_S.length);
   /** Idle-gap histograms, GAP_KINDS.length rows of GAP_BOUNDS_S.length buckets. */
-  gaps = new Float64Array(GAP_KINDS.length * GAP_BOUNDS_S.length);
+  gaps = new Uint32Array(GAP_KINDS.length * GAP_BOUNDS_S.length);
   /** Sizes (bytes) of successful responses and of what failing attempts had received. */
-  okSizes = new Float64Array(SIZE_BOUNDS_B.length);
-  failSizes = new Float64Array(SIZE_BOUNDS_B.length);
+  okSizes = new Uint32Array(SIZE_BOUNDS_B.length);
+  failSizes = new Uint32Array(SIZE_BOUNDS_B.length);
 
   /** Error-log events by `class/phase`. */
   errors = new Map<string, number>();
@@ -109,17 +111,17 @@ export class UpstreamStats {
     this.gaps[GAP_KINDS.indexOf(kind) * GAP_BOUNDS_S.length + bucket]++;
   }
 
-  gapRow(kind: GapKind): Float64Array {
+  gapRow(kind: GapKind): Uint32Array {
     const row = GAP_KINDS.indexOf(kind) * GAP_BOUNDS_S.length;
     return this.gaps.subarray(row, row + GAP_BOUNDS_S.length);
   }
 
-  addSample(s: FailureSample): void {
-    if (this.samples.length < MAX_SAMPLES) this.samples.push(s);
+  addSample(s: FailureSample, cap = MAX_SAMPLES): void {
+    if (this.samples.length < cap) this.samples.push(s);
   }
 
-  addErrorSample(s: ErrorSample): void {
-    if (this.errorSamples.length < MAX_SAMPLES) this.errorSamples.push(s);
+  addErrorSample(s: ErrorSample, cap = MAX_SAMPLES): void {
+    if (this.errorSamples.length < cap) this.errorSamples.push(s);
   }
 
   addEpisode(e: Episode): void {
@@ -164,8 +166,8 @@ export class UpstreamStats {
     addInto(this.okSizes, other.okSizes);
     addInto(this.failSizes, other.failSizes);
     for (const [k, v] of other.errors) this.errors.set(k, (this.errors.get(k) ?? 0) + v);
-    for (const s of other.samples) this.addSample(s);
-    for (const s of other.errorSamples) this.addErrorSample(s);
+    for (const s of other.samples) this.addSample(s, MAX_MERGED_SAMPLES);
+    for (const s of other.errorSamples) this.addErrorSample(s, MAX_MERGED_SAMPLES);
     for (const e of other.episodes) this.addEpisode(e);
     this.droppedEpisodes += other.droppedEpisodes;
   }
@@ -179,6 +181,6 @@ export class UpstreamStats {
   }
 }
 
-function addInto(into: Float64Array, from: Float64Array): void {
+function addInto(into: Uint32Array, from: Uint32Array): void {
   for (let i = 0; i < into.length; i++) into[i] += from[i];
 }

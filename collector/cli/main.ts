@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
+// (A small young generation keeps peak memory near the live data: the parser makes short-lived strings
+// by the million, and a large semi-space only lets them pile up before each scavenge.)
 // upstream-doctor: the command line. Parses flags, runs a command, and turns every expected failure into
 // one line on stderr with an exit code from EXIT — never a stack trace.
 import { Command, CommanderError, Option } from 'commander';

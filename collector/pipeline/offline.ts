@@ -28,7 +28,9 @@ export async function analyzeFiles(inp: OfflineInputs): Promise<DiagnosisSources
     if (!settingsCache.has(addr)) settingsCache.set(addr, upstreamSettingsFor(conf, addr));
     return settingsCache.get(addr)!;
   };
-  const agg = new Aggregator({ windowMs: inp.windowMs, settingsFor });
+  // 240 windows are plenty for a report and keep a whole day of logs within a few MB: past that the
+  // windows double in length.
+  const agg = new Aggregator({ windowMs: inp.windowMs, maxWindows: 240, settingsFor });
   const parseErrors: Record<string, number> = { access: 0, error: 0, too_long: 0 };
   const lines: Record<string, number> = { access: 0, error: 0, kernel: 0 };
 
