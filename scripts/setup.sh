@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests run for real (nginx for the fault lab, mtail for the benchmark
-# peer, GNU time to measure peak memory). Does nothing for packages already installed.
+# Installs the Debian packages the tests run for real: nginx (the fault lab), mtail (the benchmark peer),
+# GNU time (peak memory), prometheus (promtool checks the exposition). Skips what is installed.
 set -euo pipefail
-packages=(nginx mtail time)
+packages=(nginx mtail time prometheus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

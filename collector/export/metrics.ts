@@ -22,8 +22,12 @@ export const LATENCY_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2
 /** Connect time buckets, the aggregator's own; `le="0"` holds exactly the reused (pooled) connections. */
 export const CONNECT_BUCKETS_S: readonly number[] = CONNECT_BOUNDS_S.filter(Number.isFinite);
 
-/** Client status classes used as the `status` label: the codes the diagnosis reads on their own, then classes. */
-export const STATUS_LABELS = ['2xx', '3xx', '4xx', '499', '5xx', '500', '502', '503', '504'] as const;
+/**
+ * Client status values used as the `status` label: the codes the diagnosis reads on their own, then
+ * classes of the rest (so `5xx` means a 5xx other than 500/502/503/504, and `status=~"5.."` matches them
+ * all). `1xx` is there for 101 (WebSocket upgrades); `unknown` for a status not logged or outside 100–599.
+ */
+export const STATUS_LABELS = ['1xx', '2xx', '3xx', '4xx', '499', '5xx', '500', '502', '503', '504', 'unknown'] as const;
 
 const P = 'upstream_doctor_';
 
@@ -43,7 +47,9 @@ export const METRICS = {
   failures: {
     name: `${P}upstream_failures_total`,
     type: 'counter',
-    help: 'Failed upstream attempts by kind: dead_on_reuse, mid_request, connect, timeout.',
+    help:
+      'Failed upstream attempts by kind, one kind each: connect (no connection made), timeout (504), ' +
+      'dead_on_reuse / dead_on_new (a reused / new connection failed within a round trip), mid_request (502 later).',
     labels: ['upstream', 'kind'],
   },
   retries: {
@@ -130,7 +136,7 @@ export const METRICS = {
   folded: {
     name: `${P}series_folded_total`,
     type: 'counter',
-    help: 'Attempts whose upstream address was folded into "other" by the cardinality cap.',
+    help: 'Attempts and error-log events whose upstream address was folded into "other" by the cardinality cap.',
     labels: [],
   },
   stubUp: {
@@ -148,25 +154,25 @@ export const METRICS = {
   nginxWritingShare: {
     name: `${P}nginx_writing_share`,
     type: 'gauge',
-    help: 'Writing connections / active connections from stub_status (warn above 0.9).',
+    help: 'Writing connections / active connections from stub_status, not counting the poll itself (warn above 0.9).',
     labels: [],
   },
   nginxAccepted: {
     name: `${P}nginx_connections_accepted_total`,
     type: 'counter',
-    help: 'Accepted client connections (stub_status).',
+    help: 'Accepted client connections (stub_status; keeps growing across nginx restarts).',
     labels: [],
   },
   nginxHandled: {
     name: `${P}nginx_connections_handled_total`,
     type: 'counter',
-    help: 'Handled client connections (stub_status).',
+    help: 'Handled client connections (stub_status; keeps growing across nginx restarts).',
     labels: [],
   },
   nginxRequests: {
     name: `${P}nginx_http_requests_total`,
     type: 'counter',
-    help: 'Client requests nginx served (stub_status).',
+    help: 'Client requests nginx served (stub_status; keeps growing across nginx restarts).',
     labels: [],
   },
   tailLag: {
