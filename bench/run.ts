@@ -2,9 +2,10 @@
 // pinned to one core, and checks both counted every line. It prints figures and never judges them: a
 // wall-clock limit would only measure the machine it runs on. A wrong count does fail the run.
 //
-//   node build/bench/run.js [LINES] [--lines N] [--full] [--seed S] [--keep]
+//   node build/bench/run.js [LINES] [--lines N] [--full] [--seed S] [--keep] [--no-tail]
 //   BENCH_LINES=N node build/bench/run.js
-// Default 1,000,000 lines; --full runs 1M and 10M and prints both.
+// Default 1,000,000 lines; --full runs 1M and 10M and prints both. Then the tail latency of `watch` at
+// 20k lines/s (BENCH_TAIL_SECONDS, default 20; --no-tail skips it).
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +15,13 @@ import { writeAccessLog, type GenerateSummary } from './generate';
 import { measurementTools, runMeasured, type Measurement } from './measure';
 import { MTAIL, mtailArgs, mtailAvailable, sumSamples } from './mtailRun';
 import { timeParseStep } from './parseStep';
+import { measureTailLatency } from './tailLatency';
 
 interface Options {
   sizes: number[];
   seed: number;
   keep: boolean;
+  tail: boolean;
 }
 
 interface Row {
@@ -34,10 +37,12 @@ function parseArgs(argv: string[]): Options {
   let full = false;
   let seed = 1;
   let keep = false;
+  let tail = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--full') full = true;
     else if (a === '--keep') keep = true;
+    else if (a === '--no-tail') tail = false;
     else if (a === '--lines') lines = Number(argv[++i]);
     else if (a === '--seed') seed = Number(argv[++i]);
     else if (/^\d+$/.test(a)) lines = Number(a);
@@ -45,7 +50,7 @@ function parseArgs(argv: string[]): Options {
   }
   if (!Number.isInteger(lines) || lines <= 0) throw new UsageError('the line count must be a positive integer');
   if (!Number.isInteger(seed)) throw new UsageError('--seed takes an integer');
-  return { sizes: full ? [MILLION, 10 * MILLION] : [lines], seed, keep };
+  return { sizes: full ? [MILLION, 10 * MILLION] : [lines], seed, keep, tail };
 }
 
 class UsageError extends Error {}
@@ -177,6 +182,17 @@ function printTable(rows: Row[]): void {
   }
 }
 
+/** `watch` tailing a file written at 20k lines/s: time from append to counted, CPU and RSS at that rate. */
+async function benchTail(): Promise<void> {
+  const seconds = Number(process.env.BENCH_TAIL_SECONDS ?? 20);
+  console.log(`\n== tail latency: watch at 20,000 lines/s for ${seconds} s ==`);
+  const r = await measureTailLatency(20_000, seconds);
+  console.log(
+    `  ${fmtInt(r.lines)} lines; append → counted p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, max ${r.maxMs.toFixed(0)} ms; ` +
+      `collector CPU ${(r.cpuShare * 100).toFixed(0)} % of one core, peak RSS ${r.peakRssMb.toFixed(1)} MB`,
+  );
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const root = repoRoot();
@@ -200,6 +216,7 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const lines of opts.sizes) rows.push(...(await benchOne(root, dir, lines, opts)));
     printTable(rows);
+    if (opts.tail) await benchTail();
   } finally {
     cleanup();
   }

@@ -1,0 +1,116 @@
+// Read + parse only, no aggregation: the figure to watch when working on collector/parse. Comparing two
+// builds of the parsers (say a copy of the old ones and the current ones) runs them as alternating child
+// processes pinned to one core, so a busy shared machine slows both alike instead of whichever ran later.
+//
+//   node build/bench/parseOnly.js FILE [--runs N] [--format F] [--impl DIR]...
+//
+// Each --impl names a directory holding built accessParser.js and lineReader.js (default: this build's
+// collector/parse). With one impl and --runs 1 it measures in this process and prints one JSON line.
+
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/formats';
+import type { AccessRecord } from '../collector/parse/types';
+
+interface Impl {
+  createAccessLineParser(format?: string): (line: string) => AccessRecord | null;
+  readLines(path: string, onLine: (line: string) => void): Promise<{ lines: number }>;
+}
+
+export interface ParseOnlyResult {
+  lines: number;
+  parsed: number;
+  /** Sum over records of status, attempts and bytes: two impls that agree give the same number. */
+  checksum: number;
+  seconds: number;
+  /** Peak RSS of the process in MB. */
+  maxRssMb: number;
+}
+
+function loadImpl(dir: string): Impl {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const parser = require(join(dir, 'accessParser.js')) as Pick<Impl, 'createAccessLineParser'>;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const reader = require(join(dir, 'lineReader.js')) as Pick<Impl, 'readLines'>;
+  return { createAccessLineParser: parser.createAccessLineParser, readLines: reader.readLines };
+}
+
+export async function parseOnly(dir: string, file: string, format: string): Promise<ParseOnlyResult> {
+  const impl = loadImpl(dir);
+  const parse = impl.createAccessLineParser(format);
+  let parsed = 0;
+  let checksum = 0;
+  const t0 = process.hrtime.bigint();
+  const { lines } = await impl.readLines(file, (line) => {
+    const rec = parse(line);
+    if (rec === null) return;
+    parsed++;
+    checksum += rec.status + rec.attempts.length;
+    if (rec.attempts.length > 0) checksum += rec.attempts[0].status + (rec.attempts[0].addr.length & 7);
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { lines, parsed, checksum, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  let file = '';
+  let runs = 5;
+  let format = UPSTREAM_DOCTOR_FORMAT;
+  const impls: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--runs') runs = Number(argv[++i]);
+    else if (a === '--format') format = argv[++i];
+    else if (a === '--impl') impls.push(resolve(argv[++i]));
+    else file = a;
+  }
+  if (file === '') throw new Error('usage: parseOnly FILE [--runs N] [--format F] [--impl DIR]...');
+  if (impls.length === 0) impls.push(resolve(__dirname, '../collector/parse'));
+
+  if (impls.length === 1 && runs === 1) {
+    console.log(JSON.stringify(await parseOnly(impls[0], file, format)));
+    return;
+  }
+  const results: ParseOnlyResult[][] = impls.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    // Alternate the order each round so neither impl always runs first.
+    const order = impls.map((_, i) => i);
+    if (r % 2 === 1) order.reverse();
+    for (const i of order) {
+      const child = spawnSync(
+        'taskset',
+        ['-c', '0', process.execPath, __filename, file, '--runs', '1', '--format', format, '--impl', impls[i]],
+        { encoding: 'utf8' },
+      );
+      if (child.status !== 0) throw new Error(`run failed: ${child.stderr}`);
+      const res = JSON.parse(child.stdout.trim()) as ParseOnlyResult;
+      results[i].push(res);
+      console.log(
+        `round ${r + 1} ${impls[i]}: ${Math.round(res.lines / res.seconds).toLocaleString('en-US')} lines/s, ` +
+          `${res.seconds.toFixed(3)} s, rss ${res.maxRssMb.toFixed(0)} MB, parsed ${res.parsed}, checksum ${res.checksum}`,
+      );
+    }
+  }
+  for (let i = 0; i < impls.length; i++) {
+    const rates = results[i].map((x) => x.lines / x.seconds);
+    const rss = results[i].map((x) => x.maxRssMb);
+    console.log(
+      `${impls[i]}: median ${Math.round(median(rates)).toLocaleString('en-US')} lines/s ` +
+        `(best ${Math.round(Math.max(...rates)).toLocaleString('en-US')}), median peak RSS ${median(rss).toFixed(0)} MB`,
+    );
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  });
+}
