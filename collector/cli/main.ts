@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors';
 import { runDiagnose } from './diagnoseCommand';
+import { runWatch } from './watchCommand';
 
 export function buildProgram(): Command {
   const program = new Command('upstream-doctor')
@@ -25,6 +26,26 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON object instead of the report')
     .action(async (opts) => {
       await runDiagnose(opts);
+    });
+
+  program
+    .command('watch')
+    .description('Tail nginx logs live: Prometheus /metrics, /api/diagnosis and the NOC page')
+    .option('--access <paths...>', 'access log paths or globs')
+    .option('--error <paths...>', 'error log paths or globs')
+    .option('--kernel-log <file>', 'kernel log (kern.log / journalctl -k output written to a file)')
+    .option('--nginx-conf <file>', 'nginx config for log formats and timeouts')
+    .option('--log-format <format>', "the access log's nginx log_format string")
+    .option('--stub-status <url>', 'nginx stub_status URL to poll, e.g. http://127.0.0.1/nginx_status')
+    .option('--listen <host:port>', 'where to serve (default 127.0.0.1:9797)')
+    .option('--config <file>', 'YAML file with the same settings (flags win)')
+    .option('--window <duration>', 'aggregation window, e.g. 10s')
+    .option('--checkpoint <file>', 'save file offsets and counts here, and resume from them')
+    .option('--start-at <where>', 'for files without a saved offset: beginning or end (default end)')
+    .option('--backfill', 'read rotated logs (.1, .2.gz, …) first, with a progress bar')
+    .option('--replay <sample-dir>', 'replay a recorded sample (samples/NAME) in real time instead of live logs')
+    .action(async (opts) => {
+      await runWatch(opts);
     });
 
   return program;

@@ -51,14 +51,23 @@ class CallbackFailure {
   constructor(readonly error: unknown) {}
 }
 
-/** Cuts bytes into lines inside one fixed buffer; the unfinished tail moves to the front between fills. */
-class LineSplitter {
+/**
+ * Cuts bytes into lines inside one fixed buffer; the unfinished tail moves to the front between fills.
+ * Shared with the live tailer (collector/tail), which reads into `buf` at `len` and calls `commit`.
+ */
+export class LineSplitter {
   readonly buf: Buffer;
   /** Bytes held in `buf` (the unfinished line plus what was just added). */
   len = 0;
   lines = 0;
   tooLong = 0;
   bytes = 0;
+  /**
+   * Bytes of input up to and including the last line ending handled (delivered, skipped as empty or
+   * dropped as too long); all of them after `finish`. Updated before each line is delivered, so a reader
+   * of it inside the callback sees the current line counted. The tailer's resume offset.
+   */
+  consumed = 0;
   /** Set when the caller's callback threw (streams may wrap the exception on its way out). */
   failure: CallbackFailure | null = null;
   /** Inside a line already known to be too long: drop bytes until its `\n`. */
@@ -69,9 +78,10 @@ class LineSplitter {
   constructor(
     private readonly maxLineBytes: number,
     private readonly onLine: (line: string) => void,
+    bufferBytes = MIN_BUFFER_BYTES,
   ) {
     // Room for a longest line (plus `\r`) held back, and as much again to read into.
-    this.buf = Buffer.allocUnsafe(Math.max(MIN_BUFFER_BYTES, 2 * (maxLineBytes + 2)));
+    this.buf = Buffer.allocUnsafe(Math.max(bufferBytes, 2 * (maxLineBytes + 2)));
   }
 
   /** `n` bytes were written into `buf` at `len`. */
@@ -93,6 +103,7 @@ class LineSplitter {
 
   /** Delivers the last line when the input did not end with `\n`. */
   finish(): void {
+    this.consumed = this.bytes;
     if (this.skipping) {
       this.skipping = false;
       this.tooLong++;
@@ -126,10 +137,12 @@ class LineSplitter {
     // A view bounded at `len`, so the search never runs into stale bytes of an earlier fill.
     const view = buf.subarray(0, end);
     this.ascii = isAscii(view);
+    const origin = this.bytes - end;
     let start = 0;
     for (;;) {
       const nl = view.indexOf(10, start);
       if (nl < 0) break;
+      this.consumed = origin + nl + 1;
       if (this.skipping) {
         this.skipping = false;
         this.tooLong++;
@@ -180,9 +193,12 @@ function errorReason(err: unknown): { code: string; reason: string } {
 
 async function readPlain(fh: FileHandle, splitter: LineSplitter, firstBytes: number): Promise<void> {
   splitter.commit(firstBytes);
+  // Positioned reads, so a handle whose file position was moved elsewhere is still read from the start.
+  let position = firstBytes;
   for (;;) {
-    const { bytesRead } = await fh.read(splitter.buf, splitter.len, splitter.buf.length - splitter.len, null);
+    const { bytesRead } = await fh.read(splitter.buf, splitter.len, splitter.buf.length - splitter.len, position);
     if (bytesRead === 0) break;
+    position += bytesRead;
     splitter.commit(bytesRead);
   }
 }
@@ -205,16 +221,44 @@ export async function readLines(
   onLine: (line: string) => void,
   opts: ReadLinesOptions = {},
 ): Promise<ReadLinesResult> {
+  checkMaxLineBytes(opts);
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    throw toLineReadError(path, err);
+  }
+  try {
+    return await readLinesFromHandle(fh, path, onLine, opts);
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/** Validated maxLineBytes; a RangeError when it is not a positive number. */
+export function checkMaxLineBytes(opts: ReadLinesOptions): number {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   if (!(maxLineBytes >= 1) || !Number.isFinite(maxLineBytes)) {
     throw new RangeError(`maxLineBytes must be a positive number, got ${maxLineBytes}`);
   }
-  const splitter = new LineSplitter(Math.floor(maxLineBytes), onLine);
-  let fh: FileHandle | undefined;
+  return Math.floor(maxLineBytes);
+}
+
+/**
+ * `readLines` on a file already open (read from its start; the handle is left open). Lets a caller pin a
+ * file by opening it early, so a rename or unlink before the read does not change what is read; `path`
+ * only names it in errors.
+ */
+export async function readLinesFromHandle(
+  fh: FileHandle,
+  path: string,
+  onLine: (line: string) => void,
+  opts: ReadLinesOptions = {},
+): Promise<ReadLinesResult> {
+  const splitter = new LineSplitter(checkMaxLineBytes(opts), onLine);
   try {
-    fh = await open(path, 'r');
     // The first read is not handed to the splitter until the magic bytes have been looked at.
-    const { bytesRead } = await fh.read(splitter.buf, 0, splitter.buf.length, null);
+    const { bytesRead } = await fh.read(splitter.buf, 0, splitter.buf.length, 0);
     if (bytesRead >= 2 && splitter.buf[0] === 0x1f && splitter.buf[1] === 0x8b) {
       await readGzip(fh, splitter);
     } else {
@@ -224,8 +268,6 @@ export async function readLines(
   } catch (err) {
     if (splitter.failure !== null) throw splitter.failure.error;
     throw toLineReadError(path, err);
-  } finally {
-    await fh?.close().catch(() => undefined);
   }
   return { lines: splitter.lines, tooLong: splitter.tooLong, bytes: splitter.bytes };
 }

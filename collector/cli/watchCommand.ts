@@ -1,0 +1,99 @@
+// `upstream-doctor watch`: the live collector behind /metrics, /api/diagnosis and the NOC page.
+import { existsSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, buildConfig, loadConfigFile } from '../config/watchConfig';
+import { LiveCollector } from '../live/liveCollector';
+import { startReplay, type Replay } from '../live/replay';
+import { createCollectorServer, listen } from '../live/server';
+import { NginxConfigError } from '../parse/nginxConf';
+import { CheckpointError } from '../tail/checkpoint';
+import { CliError, EXIT } from './errors';
+
+export interface WatchFlags {
+  access?: string[];
+  error?: string[];
+  kernelLog?: string;
+  nginxConf?: string;
+  logFormat?: string;
+  stubStatus?: string;
+  listen?: string;
+  config?: string;
+  window?: string;
+  checkpoint?: string;
+  startAt?: string;
+  backfill?: boolean;
+  replay?: string;
+}
+
+/** Where the built page lives: build/page beside build/collector. */
+export function pageDir(): string | null {
+  const dir = join(__dirname, '..', '..', 'page');
+  return existsSync(join(dir, 'index.html')) ? dir : null;
+}
+
+export async function runWatch(flags: WatchFlags): Promise<void> {
+  const log = (line: string) => process.stderr.write(`upstream-doctor: ${line}\n`);
+  let replay: Replay | null = null;
+  if (flags.replay) {
+    replay = await startReplay(flags.replay, mkdtempSync(join(tmpdir(), 'upstream-doctor-replay-'))).catch((e: Error) => {
+      throw new CliError(`replay: ${e.message}`, EXIT.input);
+    });
+    log(`replaying ${flags.replay} into ${replay.dir} in real time`);
+  }
+  let collector: LiveCollector;
+  try {
+    const file = flags.config ? loadConfigFile(flags.config) : {};
+    const cfg = buildConfig(file, {
+      access: replay ? [replay.files.access] : flags.access,
+      error: replay ? [replay.files.error] : flags.error,
+      kernel_log: replay ? replay.files.kernel : flags.kernelLog,
+      nginx_conf: flags.nginxConf ?? (replay && existsSync(join(flags.replay!, 'nginx.conf')) ? join(flags.replay!, 'nginx.conf') : undefined),
+      log_format: flags.logFormat,
+      stub_status: flags.stubStatus,
+      listen: flags.listen,
+      window: flags.window,
+      checkpoint: flags.checkpoint,
+      start_at: replay ? 'beginning' : flags.startAt,
+      backfill: flags.backfill,
+    });
+    collector = await LiveCollector.create(cfg, log);
+  } catch (e) {
+    replay?.stop();
+    if (e instanceof ConfigError || e instanceof CheckpointError) throw new CliError(e.message, EXIT.usage);
+    if (e instanceof NginxConfigError) throw new CliError(`nginx config: ${e.message}`, EXIT.input);
+    throw e;
+  }
+  const cfg = collector.cfg;
+  const server = createCollectorServer({
+    metrics: async () => ({ contentType: collector.exporter.contentType, body: await collector.exporter.metrics() }),
+    diagnosis: (q) => collector.diagnosis(q),
+    health: () => collector.health(),
+    pageDir: pageDir(),
+  });
+  let bound: { host: string; port: number };
+  try {
+    bound = await listen(server, cfg.listenHost, cfg.listenPort);
+  } catch (e) {
+    replay?.stop();
+    throw new CliError(`cannot listen on ${cfg.listenHost}:${cfg.listenPort}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.input);
+  }
+  await collector.start();
+  const shown = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
+  log(`listening on http://${shown}:${bound.port}/ (metrics at /metrics, diagnosis at /api/diagnosis)`);
+
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      log(`${signal}: saving and stopping`);
+      replay?.stop();
+      server.close();
+      collector.stop().then(resolve, (e: Error) => {
+        log(`stopping: ${e.message}`);
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+}
