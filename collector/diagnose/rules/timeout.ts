@@ -2,9 +2,9 @@
 import { clamp01, pct, plural, secs, weight } from '../format';
 import { errorsOf, type Signals } from '../signals';
 import { NONE, rateWeight, upstreamFailures, type Finding } from './types';
+import { THRESHOLDS } from '../thresholds';
 
-/** The seed's warning line: P95 upstream time above 80 % of proxy_read_timeout. */
-export const P95_WARN_RATIO = 0.8;
+const P95_WARN_RATIO = THRESHOLDS.p95ReadTimeoutRatio;
 
 export function upstreamTimeout(s: Signals): Finding {
   const failures = upstreamFailures(s);

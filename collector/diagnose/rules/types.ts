@@ -1,4 +1,5 @@
 import type { Signals } from '../signals';
+import { THRESHOLDS } from '../thresholds';
 
 export interface Finding {
   /** 0..1: how well this cause explains what the upstream did. */
@@ -23,5 +24,5 @@ export function upstreamFailures(s: Signals): number {
  */
 export function rateWeight(failures: number, s: Signals): number {
   const denom = Math.max(s.spanAttempts, s.spanRequests, failures, 1);
-  return Math.min(1, failures / denom / 0.01);
+  return Math.min(1, failures / denom / THRESHOLDS.rate502);
 }
