@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests run for real: nginx (the fault lab), mtail (the benchmark peer),
-# GNU time (peak memory), prometheus (promtool checks the exposition). Skips what is installed.
+# GNU time (peak memory), prometheus + prometheus-alertmanager (rules, scrapes, routing), netdata (the
+# plugin), chromium (the page in a real browser). Skips what is installed.
 set -euo pipefail
-packages=(nginx mtail time prometheus)
+packages=(nginx mtail time prometheus prometheus-alertmanager netdata chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
