@@ -3,6 +3,7 @@
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UPSTREAM_DOCTOR_FORMAT } from '../parse/formats';
 import { startWatch, sumOf, waitFor, type WatchProcess } from './watchProcess';
 
 jest.setTimeout(180_000);
@@ -120,7 +121,9 @@ describe('watch on bad input', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ud-garbage-'));
     const log = join(dir, 'access.log');
     writeFileSync(log, '');
-    const w = await startWatch(['--access', log, '--start-at', 'beginning']);
+    // The format is named, as with --nginx-conf in production: left to detection, a line cut just after
+    // its user agent is a valid `combined` line.
+    const w = await startWatch(['--access', log, '--start-at', 'beginning', '--log-format', UPSTREAM_DOCTOR_FORMAT]);
     try {
       let good = 0;
       let bad = 0;
