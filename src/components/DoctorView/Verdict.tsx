@@ -1,0 +1,102 @@
+// The verdict banner: the one thing a wall screen must carry across a room. Solid tone fill, a shape that
+// says the same as the colour, the cause in the largest type the tile allows.
+import type { DoctorModel } from '../../model/types';
+import { verdictTone } from '../../model/status';
+import type { Palette, Tone } from './palette';
+
+const KICKER: Record<Tone, string> = {
+  ok: 'HEALTHY',
+  warn: 'NEEDS A LOOK',
+  bad: 'LIKELY CAUSE',
+  unknown: 'NO VERDICT',
+};
+
+export function ToneIcon({ tone, size, color }: { tone: Tone; size: number; color: string }) {
+  const common = { width: size, height: size, viewBox: '0 0 24 24', 'aria-hidden': true as const, style: { flex: 'none' } };
+  switch (tone) {
+    case 'ok':
+      return (
+        <svg {...common}>
+          <circle cx="12" cy="12" r="10.5" fill="none" stroke={color} strokeWidth="2.5" />
+          <path d="M7 12.5l3.2 3.2L17.5 8" fill="none" stroke={color} strokeWidth="2.8" strokeLinecap="round" strokeLinejoin="round" />
+        </svg>
+      );
+    case 'warn':
+      return (
+        <svg {...common}>
+          <path d="M12 2.5L22.5 21h-21z" fill="none" stroke={color} strokeWidth="2.3" strokeLinejoin="round" />
+          <path d="M12 9v5.5M12 17.6v.4" stroke={color} strokeWidth="2.6" strokeLinecap="round" />
+        </svg>
+      );
+    case 'bad':
+      return (
+        <svg {...common}>
+          <path d="M8 1.5h8L22.5 8v8L16 22.5H8L1.5 16V8z" fill="none" stroke={color} strokeWidth="2.3" strokeLinejoin="round" />
+          <path d="M8.5 8.5l7 7M15.5 8.5l-7 7" stroke={color} strokeWidth="2.6" strokeLinecap="round" />
+        </svg>
+      );
+    default:
+      return (
+        <svg {...common}>
+          <circle cx="12" cy="12" r="10.5" fill="none" stroke={color} strokeWidth="2.3" />
+          <path d="M9.2 9.3a2.9 2.9 0 115 2c-.9.8-2.2 1.3-2.2 2.9M12 17.6v.4" fill="none" stroke={color} strokeWidth="2.4" strokeLinecap="round" />
+        </svg>
+      );
+  }
+}
+
+export interface VerdictProps {
+  model: DoctorModel;
+  palette: Palette;
+  /** Size of the cause name in px; the rest scales from it. */
+  size: number;
+  formatTime: (ms: number) => string;
+}
+
+export function VerdictBanner({ model, palette, size, formatTime }: VerdictProps) {
+  const v = model.verdict;
+  const tone = verdictTone(v);
+  const fg = palette.onToneFill;
+  const where = [
+    v?.upstream ? `upstream ${v.upstream}` : null,
+    v?.score !== null && v?.score !== undefined ? `confidence ${Math.round(v.score * 100)} %` : null,
+    v?.window ? `${formatTime(v.window.from)}–${formatTime(v.window.to)}` : null,
+  ].filter(Boolean);
+  return (
+    <div
+      data-testid="verdict"
+      data-cause={v?.cause ?? ''}
+      data-tone={tone}
+      role="status"
+      aria-live="polite"
+      style={{
+        background: palette.toneFill[tone],
+        color: fg,
+        borderRadius: 6,
+        padding: `${Math.round(size * 0.3)}px ${Math.round(size * 0.45)}px`,
+        display: 'flex',
+        alignItems: 'center',
+        gap: Math.round(size * 0.4),
+        minWidth: 0,
+      }}
+    >
+      <ToneIcon tone={tone} size={Math.round(size * 1.5)} color={fg} />
+      <div style={{ minWidth: 0 }}>
+        <div style={{ fontSize: Math.max(11, Math.round(size * 0.36)), fontWeight: 700, letterSpacing: '0.08em', opacity: 0.9 }}>
+          {KICKER[tone]}
+        </div>
+        <div
+          data-testid="verdict-label"
+          style={{ fontSize: size, fontWeight: 700, lineHeight: 1.12, overflowWrap: 'anywhere' }}
+        >
+          {v ? v.label : 'No verdict yet'}
+        </div>
+        {where.length > 0 && (
+          <div style={{ fontSize: Math.max(12, Math.round(size * 0.4)), opacity: 0.92, marginTop: 2, overflowWrap: 'anywhere' }}>
+            {where.join(' · ')}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
