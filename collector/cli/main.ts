@@ -43,6 +43,7 @@ export function buildProgram(): Command {
     .option('--checkpoint <file>', 'save file offsets and counts here, and resume from them')
     .option('--start-at <where>', 'for files without a saved offset: beginning or end (default end)')
     .option('--backfill', 'read rotated logs (.1, .2.gz, …) first, with a progress bar')
+    .option('--cors-origin <url>', "let this browser origin (your Grafana's URL) call the API, for the panel's drill-down")
     .option('--replay <sample-dir>', 'replay a recorded sample (samples/NAME) in real time instead of live logs')
     .action(async (opts) => {
       await runWatch(opts);

@@ -25,6 +25,7 @@ export interface WatchFlags {
   startAt?: string;
   backfill?: boolean;
   replay?: string;
+  corsOrigin?: string;
 }
 
 /** Where the built page lives: build/page beside build/collector. */
@@ -57,6 +58,7 @@ export async function runWatch(flags: WatchFlags): Promise<void> {
       checkpoint: flags.checkpoint,
       start_at: replay ? 'beginning' : flags.startAt,
       backfill: flags.backfill,
+      cors_origin: flags.corsOrigin,
     });
     collector = await LiveCollector.create(cfg, log);
   } catch (e) {
@@ -71,6 +73,7 @@ export async function runWatch(flags: WatchFlags): Promise<void> {
     diagnosis: (q) => collector.diagnosis(q),
     health: () => collector.health(),
     pageDir: pageDir(),
+    corsOrigin: cfg.corsOrigin,
   });
   let bound: { host: string; port: number };
   try {

@@ -26,6 +26,7 @@ describe('watch config', () => {
         'labels: {host: web1, cluster: eu-1}',
         'max_upstreams: 200',
         'start_at: beginning',
+        'cors_origin: https://grafana.example.net/d/abc',
       ].join('\n'),
     );
     const cfg = buildConfig(loadConfigFile(file), {});
@@ -37,6 +38,7 @@ describe('watch config', () => {
     expect(cfg.retentionMs).toBe(6 * 3_600_000);
     expect(cfg.labels).toEqual({ host: 'web1', cluster: 'eu-1' });
     expect(cfg.startAt).toBe('beginning');
+    expect(cfg.corsOrigin).toBe('https://grafana.example.net');
   });
 
   it('lets flags override the file and defaults to loopback', () => {

@@ -24,6 +24,8 @@ export interface WatchConfig {
   checkpoint: string | null;
   startAt: 'beginning' | 'end';
   backfill: boolean;
+  /** Browser origin allowed to call the API (the Grafana URL); null allows none. */
+  corsOrigin: string | null;
 }
 
 export const DEFAULTS: WatchConfig = {
@@ -44,6 +46,7 @@ export const DEFAULTS: WatchConfig = {
   checkpoint: null,
   startAt: 'end',
   backfill: false,
+  corsOrigin: null,
 };
 
 export class ConfigError extends Error {
@@ -72,6 +75,7 @@ const KEYS: Record<string, (cfg: WatchConfig, v: unknown, key: string, base: str
   checkpoint: (c, v, k, b) => (c.checkpoint = path(v, k, b)),
   start_at: (c, v, k) => (c.startAt = oneOf(v, k, ['beginning', 'end'] as const)),
   backfill: (c, v, k) => (c.backfill = bool(v, k)),
+  cors_origin: (c, v, k) => (c.corsOrigin = new URL(url(v, k)).origin),
 };
 
 /** Reads and validates a YAML config file. Relative paths in it are relative to the file. */

@@ -13,8 +13,9 @@ async function sourcesFor(access: string, extra: { error?: string[] } = {}): Pro
   return analyzeFiles({ access: [access], error: extra.error });
 }
 
-async function start(sources: DiagnosisSources, pageDir: string | null) {
+async function start(sources: DiagnosisSources, pageDir: string | null, corsOrigin: string | null = null) {
   const server = createCollectorServer({
+    corsOrigin,
     metrics: async () => ({ contentType: 'text/plain; version=0.0.4', body: 'upstream_doctor_build_info{version="test"} 1\n' }),
     diagnosis: (q) => buildDiagnosis(sources, q),
     health: () => ({ status: 'ok' }),
@@ -64,6 +65,11 @@ describe('collector HTTP server', () => {
     expect((await res.json()).error).toMatch(pattern);
   });
 
+  it('lets no other origin read the API unless one is configured', async () => {
+    const res = await fetch(`${base}/api/diagnosis`);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('serves /metrics, /healthz, and 404 / 405 for the rest', async () => {
     expect((await fetch(`${base}/metrics`)).status).toBe(200);
     expect((await (await fetch(`${base}/healthz`)).json()).status).toBe('ok');
@@ -76,6 +82,19 @@ describe('collector HTTP server', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     const html = await res.text();
     expect(html).toMatch(/Load balancer \/ NAT idle timeout/);
+  });
+});
+
+describe('CORS', () => {
+  it('allows exactly the configured origin (Grafana) to read the API', async () => {
+    const src = await sourcesFor(sample('healthy', 'access.log'));
+    const { server, base } = await start(src, null, 'https://grafana.example.net');
+    try {
+      const res = await fetch(`${base}/api/diagnosis`);
+      expect(res.headers.get('access-control-allow-origin')).toBe('https://grafana.example.net');
+    } finally {
+      await close(server);
+    }
   });
 });
 

@@ -13,6 +13,11 @@ export interface ServerHandlers {
   health(): Record<string, unknown>;
   /** Folder holding the built page (index.html and its assets); null serves the plain fallback page. */
   pageDir: string | null;
+  /**
+   * Origin allowed to read the API from a browser (the Grafana URL, for the panel's drill-down). None by
+   * default: the API carries log text, and a page on another site must not read it off localhost.
+   */
+  corsOrigin?: string | null;
 }
 
 const TYPES: Record<string, string> = {
@@ -68,7 +73,8 @@ async function handle(h: ServerHandlers, req: IncomingMessage, res: ServerRespon
         throw e;
       }
       const d = h.diagnosis(q);
-      return send(res, 200, 'application/json', JSON.stringify(url.pathname === '/api/series' ? d.series : d));
+      const cors: Record<string, string> = h.corsOrigin ? { 'access-control-allow-origin': h.corsOrigin, vary: 'Origin' } : {};
+      return send(res, 200, 'application/json', JSON.stringify(url.pathname === '/api/series' ? d.series : d), cors);
     }
     case '/healthz':
       return send(res, 200, 'application/json', JSON.stringify(h.health()));

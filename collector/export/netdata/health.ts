@@ -227,7 +227,7 @@ export function healthConfig(o: HealthOptions = HEALTH_DEFAULTS): string {
     '# thresholds from collector/diagnose/thresholds.ts, causes and fixes from collector/diagnose/causes.ts.',
     '# Do not edit here; change the sources and run',
     '#   node build/collector/export/netdata/health.js > netdata/health.d/upstream_doctor.conf',
-    '# Install as /etc/netdata/health.d/upstream_doctor.conf (see docs/netdata.md).',
+    '# Install as /etc/netdata/health.d/upstream_doctor.conf (see README.md, Netdata).',
   ].join('\n');
   return `${head}\n\n${alarms(o)
     .map((a) => render(a, o))

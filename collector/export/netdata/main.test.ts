@@ -19,7 +19,7 @@ interface Run {
   stderr: string;
 }
 
-/** The launcher installed as a symlink in a plugins directory of its own, the way docs/netdata.md says. */
+/** The launcher installed as a symlink in a plugins directory of its own, the way the README's Netdata section says. */
 function installedLauncher(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ud-plugins-'));
   const link = join(dir, 'upstream_doctor.plugin');

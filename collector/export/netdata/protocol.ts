@@ -1,5 +1,5 @@
 // The lines of Netdata's plugins.d text protocol that the plugin writes, checked against the parser of
-// Netdata 1.37 (see docs/netdata.md): words are split on spaces, tabs and `=`; a word that starts with a
+// Netdata 1.37 (README.md, Netdata: protocol notes): words are split on spaces, tabs and `=`; a word that starts with a
 // quote runs to the next quote of the same kind; a backslash hides the character after it but stays in
 // the text; SET takes whole numbers only (a fraction is cut off), so fractions travel scaled and the
 // dimension's divisor brings them back.
