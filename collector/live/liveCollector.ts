@@ -40,6 +40,8 @@ export class LiveCollector {
   private readonly parseErrors: Record<string, number> = { access: 0, error: 0, too_long: 0 };
   private tzOffsetMin: number | undefined;
   private lastStub: StubStatusSample | null = null;
+  /** Writing-share samples within the retention, for the page's history of it. */
+  private writingSamples: Array<{ t: number; share: number }> = [];
   private diagnoseTimer: NodeJS.Timeout | null = null;
   private lastSave = 0;
   private saving: Promise<void> = Promise.resolve();
@@ -76,6 +78,7 @@ export class LiveCollector {
           onSample: (s) => {
             this.lastStub = s;
             this.exporter.setStubStatus(s);
+            this.recordWriting(s.writingShare);
           },
           onError: () => this.exporter.setStubStatus(null),
           log,
@@ -137,9 +140,7 @@ export class LiveCollector {
   /** The diagnosis for a window; without one, the last `diagnosis_window` up to the newest line. */
   diagnosis(q: DiagnosisQuery): Diagnosis {
     const query = q.from === undefined && q.to === undefined ? this.recentWindow(q.upstream) : q;
-    const d = buildDiagnosis(this.sources(), query);
-    d.series.writing_share = this.lastStub ? this.lastStub.writingShare : null;
-    return d;
+    return buildDiagnosis(this.sources(), query);
   }
 
   health(): Record<string, unknown> {
@@ -182,7 +183,29 @@ export class LiveCollector {
       kernelLogRead: Boolean(this.cfg.kernelLog),
       parseErrors: this.parseErrors,
       lines: this.lines,
+      writingShare: this.stub ? (from, to) => this.meanWriting(from, to) : undefined,
     };
+  }
+
+  private recordWriting(share: number): void {
+    const now = Date.now();
+    this.writingSamples.push({ t: now, share });
+    const keepFrom = now - this.cfg.retentionMs;
+    if (this.writingSamples[0].t < keepFrom) this.writingSamples = this.writingSamples.filter((x) => x.t >= keepFrom);
+  }
+
+  /** Mean of the polls in [from, to); the latest poll when none fell inside a short, recent span. */
+  private meanWriting(from: number, to: number): number | null {
+    let sum = 0;
+    let n = 0;
+    for (const x of this.writingSamples) {
+      if (x.t >= from && x.t < to) {
+        sum += x.share;
+        n++;
+      }
+    }
+    if (n > 0) return sum / n;
+    return this.lastStub && to >= Date.now() - this.cfg.stubStatusIntervalMs ? this.lastStub.writingShare : null;
   }
 
   private settingsFor(addr: string): UpstreamSettings | null {

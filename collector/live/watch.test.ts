@@ -4,6 +4,8 @@ import { appendFileSync, copyFileSync, existsSync, mkdtempSync, renameSync, trun
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UPSTREAM_DOCTOR_FORMAT } from '../parse/formats';
+import { startNginx } from '../../lab/nginx';
+import { STATUS_PATH } from '../../lab/nginxConf';
 import { startWatch, sumOf, waitFor, type WatchProcess } from './watchProcess';
 
 jest.setTimeout(180_000);
@@ -170,6 +172,33 @@ describe('watch on bad input', () => {
       expect(sumOf(m, 'upstream_doctor_requests_total')).toBe(n);
     } finally {
       await w.stop();
+    }
+  });
+});
+
+describe('watch with stub_status', () => {
+  it('polls a real nginx and reports the Writing share in /metrics and the diagnosis', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ud-stub-'));
+    const nginx = await startNginx({ dir: join(dir, 'nginx'), groups: [], locations: [] });
+    const log = join(dir, 'access.log');
+    writeFileSync(log, [line(), line(), line()].join('\n') + '\n');
+    const cfg = join(dir, 'ud.yaml');
+    writeFileSync(cfg, `stub_status: http://127.0.0.1:${nginx.port}${STATUS_PATH}\nstub_status_interval: 200ms\n`);
+    const w = await startWatch(['--config', cfg, '--access', log, '--start-at', 'beginning']);
+    try {
+      await waitFor('a stub_status poll', async () => sumOf(await w.metrics(), 'upstream_doctor_stub_status_up') === 1, 20_000);
+      await waitFor('the lines', async () => (await accessLines(w)) === 3, 20_000);
+      const d = await (await fetch(`${w.base}/api/diagnosis`)).json();
+      // An idle nginx: the one writing connection is the poll itself, which the share leaves out.
+      expect(d.series.writing_share).toBe(0);
+      expect(sumOf(await w.metrics(), 'upstream_doctor_nginx_connections', { state: 'active' })).toBeGreaterThanOrEqual(1);
+      await nginx.stop();
+      await waitFor('stub_status down after nginx stops', async () => sumOf(await w.metrics(), 'upstream_doctor_stub_status_up') === 0, 20_000);
+      expect(w.stderr()).toMatch(/stub_status/);
+      expect(w.child.exitCode).toBeNull();
+    } finally {
+      await w.stop();
+      await nginx.stop();
     }
   });
 });

@@ -20,6 +20,8 @@ export interface DiagnosisSources {
   kernelLogRead: boolean;
   parseErrors: Record<string, number>;
   lines: Record<string, number>;
+  /** Mean Writing share of active connections (stub_status) over a time span; absent offline. */
+  writingShare?: (from: number, to: number) => number | null;
 }
 
 export interface UpstreamRow extends SeriesFigures {
@@ -58,7 +60,12 @@ export interface Diagnosis extends Verdict {
     writing_share: number | null;
     connect_time_buckets: Array<{ le: number | '+Inf'; count: number }>;
     upstreams: UpstreamRow[];
-    points: Array<{ t: string } & Pick<SeriesFigures, 'requests' | 'rate_502' | 'rate_5xx' | 'p95_upstream_response_s' | 'connect_reuse_share' | 'failed_attempts'>>;
+    points: Array<
+      { t: string; writing_share: number | null } & Pick<
+        SeriesFigures,
+        'requests' | 'rate_502' | 'rate_5xx' | 'p95_upstream_response_s' | 'connect_reuse_share' | 'failed_attempts'
+      >
+    >;
   };
   parse_errors: number;
   parse_errors_by_source: Record<string, number>;
@@ -102,13 +109,13 @@ export function buildDiagnosis(src: DiagnosisSources, q: DiagnosisQuery = {}): D
       from: iso(range.from),
       to: iso(range.to),
       ...figures(total, readTimeout, range.windowMs * windowsIn(range)),
-      writing_share: null,
+      writing_share: src.writingShare?.(range.from, range.to) ?? null,
       connect_time_buckets: CONNECT_BOUNDS_S.map((le, i) => ({
         le: Number.isFinite(le) ? le : ('+Inf' as const),
         count: total.connectBuckets[i],
       })),
       upstreams,
-      points: points(src.agg, range, q.upstream, readTimeout),
+      points: points(src, range, q.upstream, readTimeout),
     },
     parse_errors: Object.values(src.parseErrors).reduce((a, b) => a + b, 0),
     parse_errors_by_source: src.parseErrors,
@@ -140,8 +147,9 @@ function figures(st: UpstreamStats, readTimeout: number | null, spanMs: number):
   };
 }
 
-function points(agg: Aggregator, range: RangeStats, upstream: string | undefined, readTimeout: number | null) {
+function points(src: DiagnosisSources, range: RangeStats, upstream: string | undefined, readTimeout: number | null) {
   const out: Diagnosis['series']['points'] = [];
+  const agg = src.agg;
   for (const [start, ups] of agg.timeline()) {
     if (start < range.from || start >= range.to) continue;
     const total = new UpstreamStats();
@@ -155,6 +163,7 @@ function points(agg: Aggregator, range: RangeStats, upstream: string | undefined
       p95_upstream_response_s: f.p95_upstream_response_s,
       connect_reuse_share: f.connect_reuse_share,
       failed_attempts: f.failed_attempts,
+      writing_share: src.writingShare?.(start, start + agg.windowMs) ?? null,
     });
   }
   return out;

@@ -60,6 +60,9 @@ export function fromDiagnosis(d: Diagnosis, upstream: string | null = null): Doc
       p95: points.length
         ? [{ name: lineName, points: points.map((p) => ({ t: time(p.t), v: num(p.p95_upstream_response_s) })) }]
         : [],
+      writingShare: points.some((p) => typeof p.writing_share === 'number')
+        ? [{ name: 'writing share', points: points.map((p) => ({ t: time(p.t), v: num(p.writing_share) })) }]
+        : [],
       readTimeoutS: num(series.proxy_read_timeout_s),
       connect: connectOf(series.connect_time_buckets, num(series.connect_reuse_share)),
       upstreams: (series.upstreams ?? []).map(
