@@ -20,9 +20,11 @@ interface Impl {
 export interface ParseOnlyResult {
   lines: number;
   parsed: number;
-  /** Sum over records of status, attempts and bytes: two impls that agree give the same number. */
+  /** Statuses, attempt counts and first attempts summed over the records: equal for impls that agree. */
   checksum: number;
   seconds: number;
+  /** CPU time (user + system) of the same span: steadier than wall time on a machine shared with others. */
+  cpuSeconds: number;
   /** Peak RSS of the process in MB. */
   maxRssMb: number;
 }
@@ -40,6 +42,7 @@ export async function parseOnly(dir: string, file: string, format: string): Prom
   const parse = impl.createAccessLineParser(format);
   let parsed = 0;
   let checksum = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const { lines } = await impl.readLines(file, (line) => {
     const rec = parse(line);
@@ -49,8 +52,12 @@ export async function parseOnly(dir: string, file: string, format: string): Prom
     if (rec.attempts.length > 0) checksum += rec.attempts[0].status + (rec.attempts[0].addr.length & 7);
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { lines, parsed, checksum, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { lines, parsed, checksum, seconds, cpuSeconds, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -93,17 +100,18 @@ async function main(): Promise<void> {
       const res = JSON.parse(child.stdout.trim()) as ParseOnlyResult;
       results[i].push(res);
       console.log(
-        `round ${r + 1} ${impls[i]}: ${Math.round(res.lines / res.seconds).toLocaleString('en-US')} lines/s, ` +
+        `round ${r + 1} ${impls[i]}: ${fmt(res.lines / res.seconds)} lines/s (${fmt(res.lines / res.cpuSeconds)} per CPU s), ` +
           `${res.seconds.toFixed(3)} s, rss ${res.maxRssMb.toFixed(0)} MB, parsed ${res.parsed}, checksum ${res.checksum}`,
       );
     }
   }
   for (let i = 0; i < impls.length; i++) {
     const rates = results[i].map((x) => x.lines / x.seconds);
+    const cpuRates = results[i].map((x) => x.lines / x.cpuSeconds);
     const rss = results[i].map((x) => x.maxRssMb);
     console.log(
-      `${impls[i]}: median ${Math.round(median(rates)).toLocaleString('en-US')} lines/s ` +
-        `(best ${Math.round(Math.max(...rates)).toLocaleString('en-US')}), median peak RSS ${median(rss).toFixed(0)} MB`,
+      `${impls[i]}: median ${fmt(median(rates))} lines/s (best ${fmt(Math.max(...rates))}), ` +
+        `median ${fmt(median(cpuRates))} lines per CPU s, median peak RSS ${median(rss).toFixed(0)} MB`,
     );
   }
 }

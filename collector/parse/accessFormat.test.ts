@@ -235,6 +235,14 @@ describe('compileAccessFormat with other formats', () => {
     expect(() => compileAccessFormat('')).toThrow(LogFormatError);
   });
 
+  it('treats the text of a format as data, whatever code it looks like', () => {
+    const format = `'); throw 1; //\n*/ \`\${x}\` \\"$status" \u2028 (.*)+ $request_time`;
+    const fmt = compileAccessFormat(format);
+    const line = `'); throw 1; //\n*/ \`\${x}\` \\"503" \u2028 (.*)+ 0.25`;
+    expect(fmt.parse(line)).toMatchObject({ status: 503, requestTime: 0.25 });
+    expect(fmt.parse(line.replace('throw', 'thr0w'))).toBeNull();
+  });
+
   it('reads a lone $ as text', () => {
     expect(splitFormat('cost $ $status')).toEqual({ literals: ['cost $ ', ''], variables: ['status'] });
   });

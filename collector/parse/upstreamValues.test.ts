@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Attempt } from './types';
-import { parseAttempts, parseCount, parseDecimal, parseStatus3 } from './upstreamValues';
+import { lineAttempts, parseAttempts, parseCount, parseDecimal, parseStatus3 } from './upstreamValues';
 
 function attempt(a: Partial<Attempt>): Attempt {
   return { addr: '', status: 0, connect: NaN, header: NaN, response: NaN, bytesReceived: NaN, afterRedirect: false, ...a };
@@ -138,6 +138,67 @@ describe('parseAttempts', () => {
         return Array.isArray(got) && got.every((x) => typeof x.addr === 'string' && Number.isInteger(x.status));
       }),
     );
+  });
+});
+
+describe('lineAttempts', () => {
+  /** The six values laid out in one line the way a text format has them, with their extents. */
+  function layout(values: Array<string | undefined>): { line: string; ext: number[] } {
+    let line = 'x=';
+    const ext: number[] = [];
+    for (const v of values) {
+      if (v === undefined) {
+        ext.push(-1, -1);
+        continue;
+      }
+      line += ' "';
+      ext.push(line.length, line.length + v.length);
+      line += v + '"';
+    }
+    return { line, ext };
+  }
+  const call = (line: string, e: number[]) =>
+    lineAttempts(line, e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7], e[8], e[9], e[10], e[11]);
+
+  it('reads one attempt, no attempt, and retries the same as parseAttempts', () => {
+    const cases: Array<Array<string | undefined>> = [
+      ['10.0.0.1:80', '200', '0.000', '0.004', '0.005', '300'],
+      ['10.0.0.1:80', '-', '-', '-', '0.000', '0'],
+      ['-', '-', '-', '-', '-', '-'],
+      ['', '', '', '', '', ''],
+      [undefined, '502', undefined, undefined, '0.001', undefined],
+      [undefined, undefined, undefined, undefined, undefined, undefined],
+      ['10.0.0.1:80, 10.0.0.2:80', '502, 200', '0.000, 0.001', '-, 0.002', '0.000, 0.002', '0, 9'],
+      ['a : b', '404 : 200', undefined, undefined, '0.1 : 0.2', undefined],
+      ['10.0.0.1:80', '20', '1.2.3', 'x', '99999999999999999', '1.5'],
+    ];
+    for (const values of cases) {
+      const { line, ext } = layout(values);
+      expect(call(line, ext)).toEqual(parseAttempts(...(values as [string, string, string, string, string, string])));
+    }
+  });
+
+  it('agrees with parseAttempts on random values (property)', () => {
+    const unit = fc.oneof(fc.constantFrom('10.0.0.1:80', '-', '', '200', '0.000', '502, 200', ' : ', ', ', '1.', '.5'), fc.string({ maxLength: 8 }));
+    const value = fc.option(unit.filter((v) => !v.includes('"')), { nil: undefined });
+    fc.assert(
+      fc.property(fc.tuple(value, value, value, value, value, value), (values) => {
+        const { line, ext } = layout(values);
+        expect(call(line, ext)).toEqual(parseAttempts(...values));
+      }),
+    );
+  });
+
+  it('names each peer right while many names of equal length share the cache', () => {
+    // More names than cache slots, all of one length, read again in another order: collisions and
+    // evictions must never hand out another peer's name.
+    const names = Array.from({ length: 1000 }, (_, i) => `10.0.${Math.floor(i / 250)}.${100 + (i % 250)}:8080`);
+    for (const order of [names, [...names].reverse(), names.filter((_, i) => i % 7 === 0)]) {
+      for (const name of order) {
+        const { line, ext } = layout([name, '200', undefined, undefined, undefined, undefined]);
+        expect(call(line, ext)[0].addr).toBe(name);
+      }
+    }
   });
 });
 

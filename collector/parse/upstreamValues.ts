@@ -5,7 +5,8 @@
 
 import type { Attempt } from './types';
 
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+/** Powers of ten that are exact doubles, for reading decimals as one integer. */
+export const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
  * A non-negative decimal such as nginx writes for times (`0.002`, `12`) read from `s[start, end)`;
@@ -200,10 +201,7 @@ export function attemptsOf(f: UpstreamFields): Attempt[] {
         more = nextFrom >= 0;
         redirectNext = redirectAfter;
       }
-      // `-` in the list means nginx had no peer name for this attempt.
-      if (!(tokEnd - tokStart === 1 && (addr as string).charCodeAt(tokStart) === 45)) {
-        addrText = (addr as string).slice(tokStart, tokEnd);
-      }
+      addrText = peerName(addr as string, tokStart, tokEnd);
     }
     let st = 0;
     if (pStatus >= 0) {
@@ -263,6 +261,123 @@ export function attemptsOf(f: UpstreamFields): Attempt[] {
     if (!more) return attempts;
     afterRedirect = redirectNext;
   }
+}
+
+// Peer names seen lately, by a hash of their text. A busy log names the same few peers on every line:
+// handing out one string per peer saves an allocation per attempt, and a Map keyed by the name reuses the
+// string's cached hash. (A cached name is a slice of the line it was first read from, so each slot keeps
+// at most one line alive.)
+const PEER_SLOTS = 256;
+const peerCache: string[] = new Array<string>(PEER_SLOTS).fill('');
+
+/**
+ * Hash of a peer name's characters as peerNameOf takes it: `h = imul(h, 31) + c` over them, from 0 (the
+ * generated line parsers compute the same while they step over the name).
+ */
+function peerHash(s: string, start: number, end: number): number {
+  let h = 0;
+  for (let p = start; p < end; p++) h = (Math.imul(h, 31) + s.charCodeAt(p)) | 0;
+  return h;
+}
+
+/**
+ * The peer name in `s[start, end)`, given its peerHash: '' for `-` (nginx had no peer name for this
+ * attempt), else a string equal to that text, the same string each time while it stays in the cache.
+ */
+export function peerNameOf(s: string, start: number, end: number, hash: number): string {
+  const n = end - start;
+  if (n === 1 && s.charCodeAt(start) === 45) return '';
+  if (n === 0) return '';
+  const h = hash ^ Math.imul(n, 0x9e3779b1);
+  const slot = (h ^ (h >>> 15)) & (PEER_SLOTS - 1);
+  const cached = peerCache[slot];
+  // indexOf rather than startsWith, which V8 runs slowly for search strings this long.
+  if (cached.length === n && s.indexOf(cached, start) === start) return cached;
+  const name = s.slice(start, end);
+  peerCache[slot] = name;
+  return name;
+}
+
+function peerName(s: string, start: number, end: number): string {
+  return peerNameOf(s, start, end, peerHash(s, start, end));
+}
+
+/** True when `s[start, end)` holds one token (no `,` or space), or the variable is not logged (start < 0). */
+function oneToken(s: string, start: number, end: number): boolean {
+  for (let p = start; p < end; p++) {
+    const c = s.charCodeAt(p);
+    if (c === 44 || c === 32) return false;
+  }
+  return true;
+}
+
+/** The status of a one-token value: three digits, else 0 (as readToken reads it). */
+function tokenStatus(s: string, start: number, end: number): number {
+  const v = parseStatus3(s, start, end);
+  return v < 0 ? 0 : v;
+}
+
+const lineFields = createUpstreamFields();
+
+/**
+ * attemptsOf for the `$upstream_*` values of one line, each given as `[start, end)` in `line` (start -1
+ * when the format does not log it). The usual line (one attempt, every value a single token) is read
+ * without the general machinery.
+ */
+export function lineAttempts(
+  line: string,
+  sAddr: number, eAddr: number,
+  sStatus: number, eStatus: number,
+  sConnect: number, eConnect: number,
+  sHeader: number, eHeader: number,
+  sResponse: number, eResponse: number,
+  sBytes: number, eBytes: number,
+): Attempt[] {
+  if (
+    oneToken(line, sAddr, eAddr) && oneToken(line, sStatus, eStatus) && oneToken(line, sConnect, eConnect) &&
+    oneToken(line, sHeader, eHeader) && oneToken(line, sResponse, eResponse) && oneToken(line, sBytes, eBytes)
+  ) {
+    // The lead variable (see attemptsOf) decides between no attempt and one.
+    let ls = sAddr;
+    let le = eAddr;
+    if (ls < 0) {
+      if (sStatus >= 0) { ls = sStatus; le = eStatus; }
+      else if (sResponse >= 0) { ls = sResponse; le = eResponse; }
+      else if (sHeader >= 0) { ls = sHeader; le = eHeader; }
+      else if (sConnect >= 0) { ls = sConnect; le = eConnect; }
+      else if (sBytes >= 0) { ls = sBytes; le = eBytes; }
+      else return [];
+    }
+    if (isNone(line, ls, le)) return [];
+    return [
+      {
+        addr: sAddr < 0 ? '' : peerName(line, sAddr, eAddr),
+        status: sStatus < 0 ? 0 : tokenStatus(line, sStatus, eStatus),
+        connect: sConnect < 0 ? NaN : parseDecimal(line, sConnect, eConnect),
+        header: sHeader < 0 ? NaN : parseDecimal(line, sHeader, eHeader),
+        response: sResponse < 0 ? NaN : parseDecimal(line, sResponse, eResponse),
+        bytesReceived: sBytes < 0 ? NaN : parseCount(line, sBytes, eBytes),
+        afterRedirect: false,
+      },
+    ];
+  }
+  const f = lineFields;
+  setField(f, UF_ADDR, line, sAddr, eAddr);
+  setField(f, UF_STATUS, line, sStatus, eStatus);
+  setField(f, UF_CONNECT, line, sConnect, eConnect);
+  setField(f, UF_HEADER, line, sHeader, eHeader);
+  setField(f, UF_RESPONSE, line, sResponse, eResponse);
+  setField(f, UF_BYTES, line, sBytes, eBytes);
+  const attempts = attemptsOf(f);
+  // Do not keep the line alive until the next call.
+  f.text.fill(undefined);
+  return attempts;
+}
+
+function setField(f: UpstreamFields, k: number, line: string, start: number, end: number): void {
+  f.text[k] = start < 0 ? undefined : line;
+  f.start[k] = start;
+  f.end[k] = end;
 }
 
 const scratch = createUpstreamFields();
