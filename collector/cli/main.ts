@@ -6,7 +6,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './errors';
 import { runDiagnose } from './diagnoseCommand';
-import { runWatch } from './watchCommand';
 
 export function buildProgram(): Command {
   const program = new Command('upstream-doctor')
@@ -46,6 +45,8 @@ export function buildProgram(): Command {
     .option('--cors-origin <url>', "let this browser origin (your Grafana's URL) call the API, for the panel's drill-down")
     .option('--replay <sample-dir>', 'replay a recorded sample (samples/NAME) in real time instead of live logs')
     .action(async (opts) => {
+      // Loaded on demand: `diagnose` has no use for the exporter, tailer and server (~9 MB of RSS).
+      const { runWatch } = await import('./watchCommand');
       await runWatch(opts);
     });
 
