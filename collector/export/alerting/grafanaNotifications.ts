@@ -38,7 +38,7 @@ function policy(r: RouteDef): Record<string, unknown> {
   };
 }
 
-/** Replaces the organisation's whole policy tree when provisioned (Grafana's rule): docs/alerting.md says how to merge instead. */
+/** Replaces the organisation's whole policy tree when provisioned (Grafana's rule): the README's alerting section says how to merge instead. */
 export function grafanaPolicies(): Record<string, unknown> {
   return { apiVersion: 1, policies: [{ orgId: 1, ...policy(ROOT), routes: ROUTES.map(policy) }] };
 }
