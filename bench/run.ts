@@ -123,8 +123,9 @@ async function benchCollector(
     console.log(`  collector skipped: ${cli} is not built`);
     return null;
   }
-  const args = [cli, 'diagnose', '--access', file, '--log-format', UPSTREAM_DOCTOR_FORMAT, '--json'];
-  const m = await runMeasured(process.execPath, args);
+  // Run as a user runs it (`npx upstream-doctor`): the file itself, so its shebang's Node flags apply.
+  const args = ['diagnose', '--access', file, '--log-format', UPSTREAM_DOCTOR_FORMAT, '--json'];
+  const m = await runMeasured(cli, args);
   if (toolFailed('collector', m)) return null;
   let report: { series?: { requests?: unknown; attempts?: unknown }; parse_errors?: unknown } = {};
   try {
