@@ -6,12 +6,12 @@ import { COMBINED } from './formats';
 import {
   accessLogFormat,
   NginxConfig,
-  NginxConfigError,
   parseNginxConfigText,
   readNginxConfig,
   upstreamSettingsFor,
 } from './nginxConf';
 import type { UpstreamSettings } from './types';
+import { configErrorOf } from './testdata/configError';
 
 const SITE = path.join(__dirname, 'testdata', 'nginx-site', 'nginx.conf');
 const DUMP = path.join(__dirname, 'testdata', 'nginx-T.txt');
@@ -27,15 +27,7 @@ afterEach(() => {
 
 const conf = (text: string): NginxConfig => parseNginxConfigText(text, scratch);
 
-function errorOf(fn: () => unknown): NginxConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof NginxConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected an NginxConfigError');
-}
+const errorOf = configErrorOf;
 
 /** Whether nginx itself accepts an http-level snippet (so our verdicts are checked against it). */
 function nginxAccepts(httpBody: string): boolean {

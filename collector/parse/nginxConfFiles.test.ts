@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isNginxDump, loadNginxFile, loadNginxText, splitNginxDump } from './nginxConfFiles';
-import { Directive, NginxConfigError } from './nginxConfTokens';
+import { Directive } from './nginxConfTokens';
+import { configErrorOf } from './testdata/configError';
 
 let dir: string;
 beforeEach(() => {
@@ -23,15 +24,7 @@ function write(rel: string, text: string): string {
 const shape = (ds: Directive[]): string =>
   ds.map((d) => (d.block ? `${d.name}[${shape(d.block)}]` : `${d.name}${d.args.length ? `(${d.args.join(',')})` : ''}`)).join(' ');
 
-function errorOf(fn: () => unknown): NginxConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof NginxConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected an NginxConfigError');
-}
+const errorOf = configErrorOf;
 
 describe('includes on disk', () => {
   it('splices globbed files in sorted order, in the block that included them', () => {

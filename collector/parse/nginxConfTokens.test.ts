@@ -1,16 +1,9 @@
-import { NginxConfigError, parseDirectives, tokenize } from './nginxConfTokens';
+import { parseDirectives, tokenize } from './nginxConfTokens';
+import { configErrorOf } from './testdata/configError';
 
 const words = (text: string): string[] => tokenize(text, 't.conf').map((t) => t.text);
 
-function errorOf(fn: () => unknown): NginxConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof NginxConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected an NginxConfigError');
-}
+const errorOf = configErrorOf;
 
 describe('tokenize', () => {
   it('splits directives, blocks and comments', () => {

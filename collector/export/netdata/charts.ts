@@ -13,7 +13,7 @@ import {
   PARSE_ERROR_SOURCES,
 } from '../labelValues';
 import { CONNECT_BUCKETS_S, LATENCY_BUCKETS_S, STATUS_LABELS, type MetricKey } from '../metrics';
-import type { Algorithm, ChartType } from './protocol';
+import type { ChartType, DimensionLine } from './protocol';
 import { histogramQuantile } from './quantile';
 import type { StateReader } from './stateReader';
 
@@ -24,14 +24,7 @@ const BASE_PRIORITY = 80_000;
 /** Family (dashboard submenu) of the requests and errors nginx handled without an upstream. */
 export const NO_UPSTREAM_FAMILY = 'nginx';
 
-export interface DimDef {
-  id: string;
-  name: string;
-  algorithm: Algorithm;
-  multiplier: number;
-  divisor: number;
-  hidden?: boolean;
-}
+export type DimDef = DimensionLine;
 
 /** Values in the units the chart shows (%, seconds, counts); null leaves a gap. */
 export type DimValues = Record<string, number | null>;
