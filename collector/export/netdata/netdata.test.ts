@@ -308,9 +308,14 @@ describe('upstream_doctor.plugin in Netdata 1.37', () => {
       if (k.includes('upstream_doctor_cause_')) expect(k.replace(COMMITTED, '')).toBe(`${chartId('cause_score')}.upstream_doctor_cause_backend_crash`);
       expect(k).not.toContain(NO_UPSTREAM_ID);
     }
-    // The committed file's alarms are on the same charts: the cause alarm (no lookup) answers at once,
-    // the 5- and 10-minute ones wait for that much history.
-    expect(now[`${chartId('cause_score')}.${COMMITTED}upstream_doctor_cause_backend_crash`]?.status).toBe('CRITICAL');
+    // The committed file's alarms are on the same charts: the cause alarm (no lookup) answers at its first
+    // evaluation (which may come a health cycle after the test's own), the 5- and 10-minute ones wait for
+    // that much history.
+    const committedCause = `${chartId('cause_score')}.${COMMITTED}upstream_doctor_cause_backend_crash`;
+    await waitFor('the committed cause alarm to be evaluated', async () => (await alarmsNow())[committedCause]?.status === 'CRITICAL', 30_000, 500).catch(
+      () => undefined,
+    );
+    expect((await alarmsNow())[committedCause]?.status).toBe('CRITICAL');
     const all = await alarmsNow(true);
     for (const a of alarms()) {
       const on = a.chart.scope === 'upstream' ? chartId(a.chart.kind) : `upstream_doctor.${a.chart.kind}`;
