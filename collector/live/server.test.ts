@@ -114,6 +114,7 @@ describe('log text in the page', () => {
       expect(html).not.toContain('<script>alert(1)');
       const d = await (await fetch(`${base}/api/diagnosis`)).json();
       expect(d.examples.requests[0].request).toContain('<script>'); // JSON carries it as data
+      expect(d.examples.requests[0]).toEqual(expect.objectContaining({ upstream: '10.9.9.9:80', status: 502, time: expect.any(Number) }));
     } finally {
       await close(server);
     }

@@ -52,7 +52,8 @@ export interface SeriesFigures {
 export interface Diagnosis extends Verdict {
   upstream: string;
   window: { from: string; to: string };
-  examples: { requests: FailureSample[]; errors: ErrorSample[] };
+  /** The evidence lines themselves: failing requests and error-log lines of the verdict's upstream. */
+  examples: { requests: Array<FailureSample & { upstream: string }>; errors: Array<ErrorSample & { upstream: string }> };
   series: SeriesFigures & {
     window_s: number;
     from: string;
@@ -103,7 +104,10 @@ export function buildDiagnosis(src: DiagnosisSources, q: DiagnosisQuery = {}): D
     ...verdict,
     upstream: top.upstream,
     window: top.window,
-    examples: { requests: focus?.samples ?? [], errors: focus?.errorSamples ?? [] },
+    examples: {
+      requests: (focus?.samples ?? []).map((x) => ({ ...x, upstream: top.upstream })),
+      errors: (focus?.errorSamples ?? []).map((x) => ({ ...x, upstream: top.upstream })),
+    },
     series: {
       window_s: range.windowMs / 1000,
       from: iso(range.from),
