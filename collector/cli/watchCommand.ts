@@ -1,6 +1,5 @@
 // `upstream-doctor watch`: the live collector behind /metrics, /api/diagnosis and the NOC page.
-import { existsSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, buildConfig, loadConfigFile } from '../config/watchConfig';
