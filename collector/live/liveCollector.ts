@@ -3,7 +3,7 @@
 // counts so a restart (even after kill -9) continues exactly where the counts stopped.
 import { Aggregator } from '../aggregate/aggregator';
 import type { WatchConfig } from '../config/watchConfig';
-import { CAUSE_IDS, type CauseId } from '../diagnose/causes';
+import type { CauseId } from '../diagnose/causes';
 import { ExporterState } from '../export/exporterState';
 import { PrometheusExporter } from '../export/prometheus';
 import { createAccessLineParser, createAutoAccessParser, type AccessLineParser } from '../parse/accessParser';
@@ -11,7 +11,7 @@ import { parseErrorLine } from '../parse/errorLog';
 import { parseKernelLine } from '../parse/kernelLog';
 import { accessLogFormat, readNginxConfig, upstreamSettingsFor, type NginxConfig } from '../parse/nginxConf';
 import type { UpstreamSettings } from '../parse/types';
-import { buildDiagnosis, type Diagnosis, type DiagnosisQuery, type DiagnosisSources } from '../report/diagnosis';
+import { buildDiagnosis, upstreamVerdicts, type Diagnosis, type DiagnosisQuery, type DiagnosisSources } from '../report/diagnosis';
 import { StubStatusPoller, type StubStatusSample } from '../sources/stubStatus';
 import { backfill } from '../tail/backfill';
 import { CheckpointStore, type Checkpoint } from '../tail/checkpoint';
@@ -157,18 +157,11 @@ export class LiveCollector {
   /** Recomputes the cause gauges for every upstream over the recent window. */
   refreshCauses(): void {
     if (!Number.isFinite(this.agg.maxTime)) return;
-    const d = buildDiagnosis(this.sources(), this.recentWindow());
-    for (const row of d.series.upstreams) {
-      if (row.upstream === '-') continue;
-      const own = this.diagnosisFor(row.upstream);
+    for (const [upstream, own] of upstreamVerdicts(this.sources(), this.recentWindow())) {
       const scores: Partial<Record<CauseId, number>> = {};
-      for (const c of own.causes) if ((CAUSE_IDS as readonly string[]).includes(c.id)) scores[c.id] = c.score;
-      this.exporter.setCauses(row.upstream, scores, own.likely_cause);
+      for (const c of own.causes) scores[c.id] = c.score;
+      this.exporter.setCauses(upstream, scores, own.likely_cause);
     }
-  }
-
-  private diagnosisFor(upstream: string): Diagnosis {
-    return buildDiagnosis(this.sources(), this.recentWindow(upstream));
   }
 
   private recentWindow(upstream?: string): DiagnosisQuery {

@@ -73,11 +73,21 @@ export interface Diagnosis extends Verdict {
   lines: Record<string, number>;
 }
 
-export function buildDiagnosis(src: DiagnosisSources, q: DiagnosisQuery = {}): Diagnosis {
-  const range = src.agg.range(q.from, q.to, q.upstream);
-  const signals = [...range.byUpstream.entries()].map(([key, st]) =>
+function signalsOf(src: DiagnosisSources, range: RangeStats) {
+  return [...range.byUpstream.entries()].map(([key, st]) =>
     toSignals(key, st, range, src.agg, key === NO_UPSTREAM ? null : src.settingsFor(key), src.kernelLogRead),
   );
+}
+
+/** Each upstream's own verdict over a window (what the per-upstream rows and the cause gauges show). */
+export function upstreamVerdicts(src: DiagnosisSources, q: DiagnosisQuery = {}): Map<string, Verdict> {
+  const signals = signalsOf(src, src.agg.range(q.from, q.to, q.upstream));
+  return new Map(signals.filter((s) => s.upstream !== NO_UPSTREAM).map((s) => [s.upstream, judge([s])]));
+}
+
+export function buildDiagnosis(src: DiagnosisSources, q: DiagnosisQuery = {}): Diagnosis {
+  const range = src.agg.range(q.from, q.to, q.upstream);
+  const signals = signalsOf(src, range);
   const verdict = judge(signals);
   const top = verdict.causes[0];
   const total = new UpstreamStats();

@@ -15,7 +15,15 @@ interface Pooled {
   headline: string;
 }
 
+// The three rules read the same analysis of the same signals; compute it once per Signals object.
+const analysed = new WeakMap<Signals, Pooled | null>();
+
 function pooled(s: Signals): Pooled | null {
+  if (!analysed.has(s)) analysed.set(s, analysePool(s));
+  return analysed.get(s)!;
+}
+
+function analysePool(s: Signals): Pooled | null {
   const n = s.failedReusedImmediate;
   if (n < 2) return null;
   const idle = analyzeIdle(s.gapReusedOk, s.gapReusedFail, s.gapFreshOk);
