@@ -5,10 +5,20 @@ import { pct, plural } from './format';
 import { RULES } from './rules';
 import { upstreamFailures } from './rules/types';
 import type { Signals } from './signals';
+import { THRESHOLDS } from './thresholds';
 import { ROOT, UNEXPLAINED_LEAF, leafOf, pathTo } from './tree';
 
 /** A cause is named when it scores at least this. */
 export const NAMING_THRESHOLD = 0.5;
+/** Below this many upstream failures a verdict that did not reach the naming threshold is still forming. */
+export const MIN_FAILURES_TO_RULE_OUT = 5;
+
+/**
+ * How far the verdict got: `named` (a cause explains the failures), `collecting` (failures worth a look
+ * but too few to tell the causes apart yet; `likely_cause` is the leading candidate, if any), `unexplained`
+ * (enough failures, no known pattern), `healthy` (the logs could have shown failures and did not).
+ */
+export type VerdictStatus = 'named' | 'collecting' | 'unexplained' | 'healthy';
 
 export interface CauseResult {
   id: CauseId;
@@ -22,6 +32,9 @@ export interface CauseResult {
 
 export interface Verdict {
   likely_cause: CauseId;
+  status: VerdictStatus;
+  /** Upstream failures (failed attempts and mid-body stalls) the verdict weighed, all upstreams. */
+  failures: number;
   summary: string;
   causes: CauseResult[];
   flowchart_path: string[];
@@ -40,30 +53,78 @@ export function judge(signals: readonly Signals[]): Verdict {
   }
   results.sort((a, b) => b.score - a.score || CAUSE_IDS.indexOf(a.id) - CAUSE_IDS.indexOf(b.id));
   const top = results[0];
-  const failures = signals.reduce((n, s) => n + upstreamFailures(s), 0);
+  const failures = signals.reduce((n, s) => n + failuresOf(s), 0);
   const requests = signals.reduce((n, s) => n + s.requests, 0);
 
   if (top && top.score >= NAMING_THRESHOLD) {
     results.push(healthy(round(1 - top.score), requests, failures, signals));
     return {
       likely_cause: top.id,
+      status: 'named',
+      failures,
       summary: `${top.label} on ${top.upstream} (score ${top.score.toFixed(2)}): ${top.evidence[0] ?? ''}`,
       causes: results,
       flowchart_path: pathTo(leafOf(top.id)),
     };
   }
   const h = healthy(round(1 - (top?.score ?? 0)), requests, failures, signals);
-  results.unshift(h);
+  // Failures worth a look: past the noise floor on some upstream, or client 502s above the warning rate.
+  const notable = failures > 0 && signals.some((s) => noteworthy(s));
+  if (!notable) {
+    results.unshift(h);
+    return {
+      likely_cause: 'healthy',
+      status: 'healthy',
+      failures,
+      summary: `Healthy: ${plural(requests, 'request')}, no upstream failure worth naming`,
+      causes: results,
+      flowchart_path: [ROOT, leafOf('healthy')],
+    };
+  }
+  if (failures < MIN_FAILURES_TO_RULE_OUT) {
+    // Too few to tell causes apart: say so, and name the leading candidate without promising it.
+    results.push(h);
+    const lead = top ? ` — so far it looks most like ${top.label.toLowerCase()} on ${top.upstream} (score ${top.score.toFixed(2)})` : '';
+    return {
+      likely_cause: top ? top.id : 'healthy',
+      status: 'collecting',
+      failures,
+      summary: `Collecting evidence: ${plural(failures, 'upstream failure')} so far${lead}`,
+      causes: top ? results : [h, ...results.filter((r) => r !== h)],
+      flowchart_path: top ? pathTo(leafOf(top.id)) : pathTo(UNEXPLAINED_LEAF),
+    };
+  }
   // Failures no rule explains still deserve a look: the walk ends at "verify upstream health".
-  const unexplained = failures >= 3 && signals.some((s) => upstreamFailures(s) / Math.max(1, s.spanAttempts) >= 0.01);
+  results.unshift(h);
   return {
     likely_cause: 'healthy',
-    summary: unexplained
-      ? `No cause named with confidence: ${plural(failures, 'upstream failure')} that match no known pattern`
-      : `Healthy: ${plural(requests, 'request')}, no upstream failure worth naming`,
+    status: 'unexplained',
+    failures,
+    summary: `No cause named with confidence: ${plural(failures, 'upstream failure')} that match no known pattern`,
     causes: results,
-    flowchart_path: unexplained ? pathTo(UNEXPLAINED_LEAF) : [ROOT, leafOf('healthy')],
+    flowchart_path: pathTo(UNEXPLAINED_LEAF),
   };
+}
+
+/**
+ * Failures on this upstream above the noise floor: more than 1 % of its traffic over the range, or at
+ * least two within the windows where they happened at 1 % of the traffic there (a short spike inside a
+ * long quiet range), or client 502s above the warning rate. One isolated failure in busy traffic is noise.
+ */
+function noteworthy(s: Signals): boolean {
+  const f = failuresOf(s);
+  if (f === 0) return false;
+  const overRange = f / Math.max(1, s.attempts, s.requests);
+  const inSpike = f / Math.max(1, s.spanAttempts, s.spanRequests);
+  return overRange > THRESHOLDS.rate502 || (f >= 2 && inSpike >= THRESHOLDS.rate502) || s.status502 / Math.max(1, s.requests) > THRESHOLDS.rate502;
+}
+
+/**
+ * Evidence of upstream failure on one upstream: failed attempts and stalls, or, when the access log has no
+ * upstream fields to show them, the client-facing 502s and 504s nginx wrote for them.
+ */
+function failuresOf(s: Signals): number {
+  return Math.max(upstreamFailures(s), s.status502 + s.status504);
 }
 
 function healthy(score: number, requests: number, failures: number, signals: readonly Signals[]): CauseResult {

@@ -52,6 +52,12 @@ export interface SeriesFigures {
 export interface Diagnosis extends Verdict {
   upstream: string;
   window: { from: string; to: string };
+  /**
+   * The current incident on the verdict's upstream: from the first window of the run of failing windows
+   * that reaches the newest failure (quiet stretches shorter than INCIDENT_QUIET_MS do not end it), which may
+   * start before the diagnosis range. Null when healthy.
+   */
+  incident: { since: string; last: string; failures: number } | null;
   /** The evidence lines themselves: failing requests and error-log lines of the verdict's upstream. */
   examples: { requests: Array<FailureSample & { upstream: string }>; errors: Array<ErrorSample & { upstream: string }> };
   series: SeriesFigures & {
@@ -114,6 +120,7 @@ export function buildDiagnosis(src: DiagnosisSources, q: DiagnosisQuery = {}): D
     ...verdict,
     upstream: top.upstream,
     window: top.window,
+    incident: verdict.status === 'healthy' ? null : incidentOf(src.agg, top.upstream || q.upstream, range.to),
     examples: {
       requests: (focus?.samples ?? []).map((x) => ({ ...x, upstream: top.upstream })),
       errors: (focus?.errorSamples ?? []).map((x) => ({ ...x, upstream: top.upstream })),
@@ -135,6 +142,33 @@ export function buildDiagnosis(src: DiagnosisSources, q: DiagnosisQuery = {}): D
     parse_errors_by_source: src.parseErrors,
     lines: src.lines,
   };
+}
+
+/** A quiet stretch at least this long (and at least 3 windows) ends an incident. */
+const INCIDENT_QUIET_MS = 60_000;
+
+function windowFailures(st: UpstreamStats): number {
+  return Math.max(st.failed + st.bodyStalls, st.status502 + st.status504) + st.errorCount('refused') + st.errorCount('reset_by_peer');
+}
+
+function incidentOf(agg: Aggregator, upstream: string | undefined, until: number): Diagnosis['incident'] {
+  const quietMs = Math.max(INCIDENT_QUIET_MS, 3 * agg.windowMs);
+  const timeline = agg.timeline();
+  let since = NaN;
+  let last = NaN;
+  let failures = 0;
+  for (let i = timeline.length - 1; i >= 0; i--) {
+    const [start, ups] = timeline[i];
+    if (start >= until) continue;
+    if (Number.isFinite(since) && since - start > quietMs) break;
+    let n = 0;
+    for (const [key, st] of ups) if (!upstream || key === upstream) n += windowFailures(st);
+    if (n === 0) continue;
+    if (!Number.isFinite(last)) last = start + agg.windowMs;
+    since = start;
+    failures += n;
+  }
+  return Number.isFinite(since) ? { since: iso(since), last: iso(last), failures } : null;
 }
 
 function figures(st: UpstreamStats, readTimeout: number | null, spanMs: number): SeriesFigures {
