@@ -8,7 +8,8 @@ export interface DiagnoseFlags {
   kernelLog?: string;
   nginxConf?: string;
   logFormat?: string;
-  window: string;
+  /** Milliseconds (the flag's parser turned `10s` / `1m` / `10` into this). */
+  window: number;
   json?: boolean;
 }
 
@@ -19,7 +20,7 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<void> {
     kernelLog: flags.kernelLog,
     nginxConf: flags.nginxConf,
     logFormat: flags.logFormat,
-    windowMs: Number(flags.window) * 1000,
+    windowMs: flags.window,
   });
   const diagnosis = buildDiagnosis(sources);
   const text = flags.json

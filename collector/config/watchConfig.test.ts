@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, DEFAULTS, buildConfig, listen, loadConfigFile } from './watchConfig';
-import { parseDurationMs } from './duration';
+import { formatDurationMs, parseDurationMs } from './duration';
 
 const dir = mkdtempSync(join(tmpdir(), 'ud-config-'));
 const write = (name: string, text: string) => {
@@ -51,6 +51,13 @@ describe('watch config', () => {
   it.each([
     [{ access: ['/a'], windw: '5s' }, /unknown setting "windw"/],
     [{ access: ['/a'], window: 'soon' }, /window: expected a duration/],
+    [{ access: ['/a'], window: '1e300' }, /window: expected a duration like 10s/],
+    [{ access: ['/a'], window: 'Infinity' }, /window: expected a duration like 10s/],
+    [{ access: ['/a'], window: 1e300 }, /window: expected a duration from 1s to 1h/],
+    [{ access: ['/a'], window: '0' }, /window: expected a duration from 1s to 1h/],
+    [{ access: ['/a'], retention: '30d' }, /retention: expected a duration from 1m to 7d/],
+    [{ access: ['/a'], window: '1s', retention: '7d' }, /at most 20000 windows/],
+    [{ access: ['/a'], window: '1h', retention: '2m' }, /retention: must be at least one window long/],
     [{ access: ['/a'], max_upstreams: 0 }, /max_upstreams: expected a whole number/],
     [{ access: ['/a'], stub_status: 'ftp://x' }, /stub_status: expected an http/],
     [{ access: ['/a'], labels: { upstream: 'x' } }, /uses this label itself/],
@@ -75,5 +82,9 @@ describe('watch config', () => {
     expect(parseDurationMs('250ms')).toBe(250);
     expect(parseDurationMs(2)).toBe(2000);
     expect(parseDurationMs('2x')).toBeNaN();
+    expect(parseDurationMs(Infinity)).toBeNaN();
+    expect(formatDurationMs(7_200_000)).toBe('2h');
+    expect(formatDurationMs(90_000)).toBe('90s');
+    expect(formatDurationMs(250)).toBe('250ms');
   });
 });

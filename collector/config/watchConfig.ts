@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseDurationMs } from './duration';
+import { checkDuration, type DurationRange } from './duration';
 
 export interface WatchConfig {
   access: string[];
@@ -58,6 +58,18 @@ export class ConfigError extends Error {
 
 type Raw = Record<string, unknown>;
 
+const SECOND = 1000;
+const HOUR = 3_600_000;
+/** What each duration setting accepts. The window bounds memory (retention / window windows are kept). */
+export const RANGES: Record<'window' | 'retention' | 'diagnosis_window' | 'stub_status_interval', DurationRange> = {
+  window: { minMs: SECOND, maxMs: HOUR },
+  retention: { minMs: 60 * SECOND, maxMs: 7 * 24 * HOUR },
+  diagnosis_window: { minMs: SECOND, maxMs: 24 * HOUR },
+  stub_status_interval: { minMs: 100, maxMs: HOUR },
+};
+/** Windows kept at most (retention / window): each holds a few KB per upstream. */
+const MAX_WINDOWS = 20_000;
+
 const KEYS: Record<string, (cfg: WatchConfig, v: unknown, key: string, base: string) => void> = {
   access: (c, v, k, b) => (c.access = paths(v, k, b)),
   error: (c, v, k, b) => (c.error = paths(v, k, b)),
@@ -65,11 +77,11 @@ const KEYS: Record<string, (cfg: WatchConfig, v: unknown, key: string, base: str
   nginx_conf: (c, v, k, b) => (c.nginxConf = path(v, k, b)),
   log_format: (c, v, k) => (c.logFormat = str(v, k)),
   stub_status: (c, v, k) => (c.stubStatus = url(v, k)),
-  stub_status_interval: (c, v, k) => (c.stubStatusIntervalMs = duration(v, k, 100)),
+  stub_status_interval: (c, v, k) => (c.stubStatusIntervalMs = duration(v, k, RANGES.stub_status_interval)),
   listen: (c, v, k) => Object.assign(c, listen(str(v, k), k)),
-  window: (c, v, k) => (c.windowMs = duration(v, k, 1000)),
-  retention: (c, v, k) => (c.retentionMs = duration(v, k, 60_000)),
-  diagnosis_window: (c, v, k) => (c.diagnosisWindowMs = duration(v, k, 1000)),
+  window: (c, v, k) => (c.windowMs = duration(v, k, RANGES.window)),
+  retention: (c, v, k) => (c.retentionMs = duration(v, k, RANGES.retention)),
+  diagnosis_window: (c, v, k) => (c.diagnosisWindowMs = duration(v, k, RANGES.diagnosis_window)),
   labels: (c, v, k) => (c.labels = labels(v, k)),
   max_upstreams: (c, v, k) => (c.maxUpstreams = int(v, k, 1, 100_000)),
   checkpoint: (c, v, k, b) => (c.checkpoint = path(v, k, b)),
@@ -103,6 +115,10 @@ export function buildConfig(file: Partial<Raw>, flags: Partial<Raw>): WatchConfi
   apply(cfg, file, String(file.__base ?? process.cwd()), 'config');
   apply(cfg, flags, process.cwd(), 'flag');
   if (cfg.access.length === 0) throw new ConfigError('no access log to watch: give --access PATH or `access:` in the config');
+  if (cfg.retentionMs < cfg.windowMs) throw new ConfigError('retention: must be at least one window long');
+  if (cfg.retentionMs / cfg.windowMs > MAX_WINDOWS) {
+    throw new ConfigError(`retention / window: at most ${MAX_WINDOWS} windows are kept; lengthen the window or shorten the retention`);
+  }
   return cfg;
 }
 
@@ -145,9 +161,9 @@ function url(v: unknown, k: string): string {
   return s;
 }
 
-function duration(v: unknown, k: string, minMs: number): number {
-  const ms = typeof v === 'number' || typeof v === 'string' ? parseDurationMs(v) : NaN;
-  if (!(ms >= minMs)) throw new ConfigError(`${k}: expected a duration of at least ${minMs} ms like 10s, 5m or 2h, got ${JSON.stringify(v)}`);
+function duration(v: unknown, k: string, range: DurationRange): number {
+  const ms = checkDuration(v, k, range);
+  if (typeof ms === 'string') throw new ConfigError(ms);
   return ms;
 }
 

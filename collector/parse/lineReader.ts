@@ -5,6 +5,7 @@
 
 import { isAscii } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 
@@ -35,6 +36,8 @@ export class LineReadError extends Error {
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+/** The path that means standard input, as in most Unix tools. */
+export const STDIN_PATH = '-';
 const MIN_BUFFER_BYTES = 1 << 20;
 
 /**
@@ -213,8 +216,10 @@ async function readGzip(fh: FileHandle, splitter: LineSplitter): Promise<void> {
 
 /**
  * Calls `onLine` for every non-empty line of the file at `path` (`\n` or `\r\n` endings, UTF-8), gunzipping
- * it first when it starts with the gzip magic bytes. Rejects with a LineReadError when the file cannot be
- * read; an exception thrown by `onLine` is passed on as it is.
+ * it first when it starts with the gzip magic bytes. `-` is standard input; pipes, FIFOs and `/dev/stdin`
+ * (what `<(zcat …)` and `zcat … |` hand over) are read as streams, since they cannot be read at an offset.
+ * Rejects with a LineReadError when the input cannot be read; an exception thrown by `onLine` is passed on
+ * as it is.
  */
 export async function readLines(
   path: string,
@@ -222,6 +227,10 @@ export async function readLines(
   opts: ReadLinesOptions = {},
 ): Promise<ReadLinesResult> {
   checkMaxLineBytes(opts);
+  if (path === STDIN_PATH) {
+    if (process.stdin.isTTY) throw new LineReadError('standard input', 'ETTY', 'it is a terminal; pipe a log into it (zcat access.log.*.gz | …)');
+    return readLinesFromStream(process.stdin, 'standard input', onLine, opts);
+  }
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
@@ -229,10 +238,51 @@ export async function readLines(
     throw toLineReadError(path, err);
   }
   try {
+    const st = await fh.stat().catch((err: unknown) => {
+      throw toLineReadError(path, err);
+    });
+    if (!st.isFile()) return await readLinesFromStream(fh.createReadStream({ autoClose: false }), path, onLine, opts);
     return await readLinesFromHandle(fh, path, onLine, opts);
   } finally {
     await fh.close().catch(() => undefined);
   }
+}
+
+/**
+ * `readLines` on a stream (a pipe, standard input): the first chunk decides between plain text and gzip,
+ * then the chunks flow through the splitter in order.
+ */
+export async function readLinesFromStream(
+  stream: Readable,
+  name: string,
+  onLine: (line: string) => void,
+  opts: ReadLinesOptions = {},
+): Promise<ReadLinesResult> {
+  const splitter = new LineSplitter(checkMaxLineBytes(opts), onLine);
+  try {
+    const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const first = await chunks.next();
+    if (!first.done) {
+      const head = Buffer.from(first.value);
+      if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+        const rest = async function* () {
+          yield head;
+          for (let c = await chunks.next(); !c.done; c = await chunks.next()) yield c.value;
+        };
+        await pipeline(Readable.from(rest()), createGunzip({ chunkSize: 256 * 1024 }), async (out: AsyncIterable<Buffer>) => {
+          for await (const chunk of out) splitter.push(chunk);
+        });
+      } else {
+        splitter.push(head);
+        for (let c = await chunks.next(); !c.done; c = await chunks.next()) splitter.push(c.value);
+      }
+    }
+    splitter.finish();
+  } catch (err) {
+    if (splitter.failure !== null) throw splitter.failure.error;
+    throw toLineReadError(name, err);
+  }
+  return { lines: splitter.lines, tooLong: splitter.tooLong, bytes: splitter.bytes };
 }
 
 /** Validated maxLineBytes; a RangeError when it is not a positive number. */

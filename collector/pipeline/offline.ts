@@ -6,7 +6,7 @@ import { createAccessLineParser, createAutoAccessParser } from '../parse/accessP
 import { LogFormatError } from '../parse/accessFormat';
 import { parseErrorLine } from '../parse/errorLog';
 import { parseKernelLine } from '../parse/kernelLog';
-import { LineReadError, readLines } from '../parse/lineReader';
+import { LineReadError, STDIN_PATH, readLines } from '../parse/lineReader';
 import { NginxConfigError, accessLogFormat, readNginxConfig, upstreamSettingsFor, type NginxConfig } from '../parse/nginxConf';
 import type { UpstreamSettings } from '../parse/types';
 import type { DiagnosisSources } from '../report/diagnosis';
@@ -21,6 +21,8 @@ export interface OfflineInputs {
 }
 
 export async function analyzeFiles(inp: OfflineInputs): Promise<DiagnosisSources> {
+  const all = [...inp.access, ...(inp.error ?? []), ...(inp.kernelLog ? [inp.kernelLog] : [])];
+  if (all.filter((f) => f === STDIN_PATH).length > 1) throw new CliError('only one input can be - (standard input)', EXIT.usage);
   const conf = inp.nginxConf ? loadConfig(inp.nginxConf) : null;
   const settingsCache = new Map<string, UpstreamSettings | null>();
   const settingsFor = (addr: string) => {
@@ -55,10 +57,10 @@ export async function analyzeFiles(inp: OfflineInputs): Promise<DiagnosisSources
     });
     lines.access += res.lines;
     parseErrors.too_long += res.tooLong;
-    if (res.lines + res.tooLong === 0) throw new CliError(`access log ${file} is empty`, EXIT.noData);
+    if (res.lines + res.tooLong === 0) throw new CliError(`${accessLogName(file)} is empty`, EXIT.noData);
     if (parsed === 0) {
       throw new CliError(
-        `no line of ${file} matches the access-log format${format ? '' : ' (tried combined and upstream_doctor; pass --log-format or --nginx-conf)'}: ` +
+        `no line of ${accessLogName(file)} matches the access-log format${format ? '' : ' (tried combined and upstream_doctor; pass --log-format or --nginx-conf)'}: ` +
           `first line: ${JSON.stringify(firstBad.slice(0, 120))}`,
         EXIT.noData,
       );
@@ -84,6 +86,10 @@ export async function analyzeFiles(inp: OfflineInputs): Promise<DiagnosisSources
     lines.kernel += res.lines;
   }
   return { agg, settingsFor, kernelLogRead: Boolean(inp.kernelLog), parseErrors, lines };
+}
+
+function accessLogName(file: string): string {
+  return file === STDIN_PATH ? 'the access log on standard input' : `access log ${file}`;
 }
 
 function loadConfig(path: string): NginxConfig {
