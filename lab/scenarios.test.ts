@@ -117,11 +117,12 @@ interface Diagnosis {
 }
 
 function diagnose(res: ScenarioResult): Promise<Diagnosis> {
-  const args = [CLI, 'diagnose', '--access', res.accessLog, '--error', res.errorLog];
+  const args = ['diagnose', '--access', res.accessLog, '--error', res.errorLog];
   if (res.kernelLog) args.push('--kernel-log', res.kernelLog);
   args.push('--nginx-conf', res.nginxConf, '--json');
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    // The bin itself, as npx runs it: its shebang picks the node flags.
+    execFile(CLI, args, { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) {
         reject(new Error(`diagnose: ${res.name}: CLI failed (${err.message.split('\n')[0]}): ${stderr.trim().slice(0, 500)}`));
         return;

@@ -189,6 +189,14 @@ export class Aggregator {
     return [...this.runs.keys()];
   }
 
+  /** Reads every upstream's settings again (the nginx config was re-read). */
+  refreshSettings(): void {
+    for (const [key, run] of this.runs) {
+      if (key === FOLDED_UPSTREAM) continue;
+      run.readTimeoutS = this.settingsFor(key)?.proxyReadTimeout ?? DEFAULT_READ_TIMEOUT_S;
+    }
+  }
+
   private addAttempt(
     key: string,
     st: UpstreamStats,

@@ -1,6 +1,5 @@
 // `upstream-doctor watch`: the live collector behind /metrics, /api/diagnosis and the NOC page.
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, buildConfig, loadConfigFile } from '../config/watchConfig';
 import { LiveCollector } from '../live/liveCollector';
@@ -33,11 +32,40 @@ export function pageDir(): string | null {
   return existsSync(join(dir, 'index.html')) ? dir : null;
 }
 
+/**
+ * SIGINT and SIGTERM caught from the first moment, so one that arrives while watch starts up (a test or a
+ * service manager may send it as soon as the port is announced) still ends in a clean stop.
+ */
+function stopSignals(): { stopped: Promise<string>; dispose(): void } {
+  let resolve!: (signal: string) => void;
+  const stopped = new Promise<string>((r) => (resolve = r));
+  const onInt = () => resolve('SIGINT');
+  const onTerm = () => resolve('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    stopped,
+    dispose: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
+
 export async function runWatch(flags: WatchFlags): Promise<void> {
+  const signals = stopSignals();
+  try {
+    await watchUntilStopped(flags, signals.stopped);
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function watchUntilStopped(flags: WatchFlags, stopped: Promise<string>): Promise<void> {
   const log = (line: string) => process.stderr.write(`upstream-doctor: ${line}\n`);
   let replay: Replay | null = null;
   if (flags.replay) {
-    replay = await startReplay(flags.replay, mkdtempSync(join(tmpdir(), 'upstream-doctor-replay-'))).catch((e: Error) => {
+    replay = await startReplay(flags.replay).catch((e: Error) => {
       throw new CliError(`replay: ${e.message}`, EXIT.input);
     });
     log(`replaying ${flags.replay} into ${replay.dir} in real time`);
@@ -61,7 +89,7 @@ export async function runWatch(flags: WatchFlags): Promise<void> {
     });
     collector = await LiveCollector.create(cfg, log);
   } catch (e) {
-    replay?.stop();
+    await replay?.stop();
     if (e instanceof ConfigError || e instanceof CheckpointError) throw new CliError(e.message, EXIT.usage);
     if (e instanceof NginxConfigError) throw new CliError(`nginx config: ${e.message}`, EXIT.input);
     throw e;
@@ -78,24 +106,28 @@ export async function runWatch(flags: WatchFlags): Promise<void> {
   try {
     bound = await listen(server, cfg.listenHost, cfg.listenPort);
   } catch (e) {
-    replay?.stop();
+    await replay?.stop();
     throw new CliError(`cannot listen on ${cfg.listenHost}:${cfg.listenPort}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.input);
   }
-  await collector.start();
-  const shown = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
-  log(`listening on http://${shown}:${bound.port}/ (metrics at /metrics, diagnosis at /api/diagnosis)`);
-
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      log(`${signal}: saving and stopping`);
-      replay?.stop();
-      server.close();
-      collector.stop().then(resolve, (e: Error) => {
-        log(`stopping: ${e.message}`);
-        resolve();
-      });
-    };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-  });
+  // The daemon convention: SIGHUP reloads instead of ending the process (which would lose the counts
+  // since the last checkpoint).
+  const onHup = () => {
+    log('SIGHUP: saving the checkpoint, re-reading the nginx config, looking at the log paths again');
+    collector.reload().catch((e: Error) => log(`SIGHUP: ${e.message}`));
+  };
+  process.on('SIGHUP', onHup);
+  try {
+    await collector.start();
+    const shown = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
+    log(`listening on http://${shown}:${bound.port}/ (metrics at /metrics, diagnosis at /api/diagnosis)`);
+    log(`${await stopped}: saving and stopping`);
+  } finally {
+    process.off('SIGHUP', onHup);
+    server.close();
+    server.closeAllConnections();
+    // The replay stops writing first, and its directory goes only after the tailers have let go of it.
+    const writer = replay;
+    await writer?.stop().catch(() => undefined);
+    await collector.stop().catch((e: Error) => log(`stopping: ${e.message}`));
+  }
 }

@@ -35,7 +35,7 @@ export class LiveCollector {
   private readonly stub: StubStatusPoller | null;
   private readonly store: CheckpointStore | null;
   private readonly settingsCache = new Map<string, UpstreamSettings | null>();
-  private readonly parseAccess: AccessLineParser;
+  private parseAccess: AccessLineParser;
   private readonly lines: Record<string, number> = { access: 0, error: 0, kernel: 0 };
   private readonly parseErrors: Record<string, number> = { access: 0, error: 0, too_long: 0 };
   private tzOffsetMin: number | undefined;
@@ -50,7 +50,7 @@ export class LiveCollector {
   private constructor(
     readonly cfg: WatchConfig,
     private readonly log: (line: string) => void,
-    private readonly conf: NginxConfig | null,
+    private conf: NginxConfig | null,
     private readonly saved: Checkpoint | null,
   ) {
     const state = saved ? (saved.state as SavedState) : null;
@@ -68,8 +68,7 @@ export class LiveCollector {
       settingsFor: (addr) => this.settingsFor(addr),
       listener: this.exporter,
     });
-    const format = cfg.logFormat ?? (conf && conf.accessLogs.length ? accessLogFormat(conf).format : null);
-    this.parseAccess = format ? createAccessLineParser(format) : createAutoAccessParser();
+    this.parseAccess = this.accessParser(conf);
     this.store = cfg.checkpoint ? new CheckpointStore(cfg.checkpoint) : null;
     this.stub = cfg.stubStatus
       ? new StubStatusPoller({
@@ -84,6 +83,34 @@ export class LiveCollector {
           log,
         })
       : null;
+  }
+
+  private accessParser(conf: NginxConfig | null): AccessLineParser {
+    const format = this.cfg.logFormat ?? (conf && conf.accessLogs.length ? accessLogFormat(conf).format : null);
+    return format ? createAccessLineParser(format) : createAutoAccessParser();
+  }
+
+  /**
+   * SIGHUP: saves the checkpoint, re-reads the nginx config (formats, timeouts) and makes every tailer look
+   * at its paths at once. A config that no longer parses is reported and the one in use is kept, as nginx
+   * itself keeps running on a bad reload.
+   */
+  async reload(): Promise<void> {
+    await this.saveCheckpoint();
+    if (this.cfg.nginxConf) {
+      try {
+        const conf = readNginxConfig(this.cfg.nginxConf);
+        const parse = this.accessParser(conf);
+        this.conf = conf;
+        this.parseAccess = parse;
+        this.settingsCache.clear();
+        this.agg.refreshSettings();
+        this.log(`re-read ${this.cfg.nginxConf}`);
+      } catch (e) {
+        this.log(`kept the nginx config in use: ${(e as Error).message}`);
+      }
+    }
+    await this.poll();
   }
 
   /** Reads the nginx config and the checkpoint; throws one-line errors for either. */

@@ -1,6 +1,7 @@
 // Replays recorded logs (the bundled samples) into fresh files in real time, with every timestamp moved
 // to now, so `watch` can be tried without an nginx: the same tailer, parsers and page as in production.
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -61,14 +62,23 @@ function kernelLine(line: string, year: number): Timed | null {
 export interface Replay {
   dir: string;
   files: { access: string; error: string; kernel: string };
-  stop(): void;
+  /** Stops writing; removes the directory when the replay made it. */
+  stop(): Promise<void>;
 }
 
-/**
- * Copies the sample in `sampleDir` into `outDir` line by line at the pace it was recorded, starting now,
- * and starts over (later by the sample's length) when it reaches the end.
- */
-export async function startReplay(sampleDir: string, outDir: string): Promise<Replay> {
+/** One recorded line with its time, able to render itself moved by `shiftMs`. */
+export interface SampleEvent extends Timed {}
+
+export interface Sample {
+  /** Every line of the sample's access, error and kernel logs, in time order. */
+  events: SampleEvent[];
+  /** One lap: first to last line, plus a 5 s pause before the sample starts over. */
+  spanMs: number;
+  firstMs: number;
+}
+
+/** Reads a recorded sample (access.log in the lab's format, error.log, kern.log) into timed events. */
+export async function readSample(sampleDir: string): Promise<Sample> {
   const read = async (name: string) => (await readFile(join(sampleDir, name), 'utf8').catch(() => '')).split('\n').filter(Boolean);
   const access = (await read('access.log')).map(accessLine).filter((x): x is Timed => x !== null);
   if (access.length === 0) throw new Error(`${sampleDir} holds no replayable access.log (the lab's upstream_doctor format)`);
@@ -78,11 +88,23 @@ export async function startReplay(sampleDir: string, outDir: string): Promise<Re
     ...(await read('error.log')).map(errorLine).filter((x): x is Timed => x !== null),
     ...(await read('kern.log')).map((l) => kernelLine(l, year)).filter((x): x is Timed => x !== null),
   ].sort((a, b) => a.t - b.t);
-  const first = events[0].t;
-  const span = events[events.length - 1].t - first + 5000;
+  const firstMs = events[0].t;
+  return { events, firstMs, spanMs: events[events.length - 1].t - firstMs + LAP_PAUSE_MS };
+}
 
-  await mkdir(outDir, { recursive: true });
-  const files = { access: join(outDir, 'access.log'), error: join(outDir, 'error.log'), kernel: join(outDir, 'kern.log') };
+const LAP_PAUSE_MS = 5000;
+
+/**
+ * Copies the sample in `sampleDir` into `outDir` line by line at the pace it was recorded, starting now,
+ * and starts over (later by the sample's length) when it reaches the end. Without `outDir` it makes a
+ * temporary directory, which `stop()` removes.
+ */
+export async function startReplay(sampleDir: string, outDir?: string): Promise<Replay> {
+  const { events, firstMs: first, spanMs: span } = await readSample(sampleDir);
+  const owned = outDir === undefined;
+  const dir = outDir ?? (await mkdtemp(join(tmpdir(), 'upstream-doctor-replay-')));
+  await mkdir(dir, { recursive: true });
+  const files = { access: join(dir, 'access.log'), error: join(dir, 'error.log'), kernel: join(dir, 'kern.log') };
   await Promise.all(Object.values(files).map((f) => writeFile(f, '')));
 
   const start = Date.now();
@@ -90,6 +112,7 @@ export async function startReplay(sampleDir: string, outDir: string): Promise<Re
   let next = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
+  let writing: Promise<void> = Promise.resolve();
   const tick = async () => {
     const elapsed = Date.now() - start - lap * span;
     const out: Record<string, string[]> = {};
@@ -97,20 +120,22 @@ export async function startReplay(sampleDir: string, outDir: string): Promise<Re
       const e = events[next++];
       (out[e.file] ??= []).push(e.render(start + lap * span - first));
     }
-    for (const [file, lines] of Object.entries(out)) await appendFile(join(outDir, file), lines.join('\n') + '\n');
+    for (const [file, lines] of Object.entries(out)) await appendFile(join(dir, file), lines.join('\n') + '\n');
     if (next >= events.length && elapsed >= span) {
       lap++;
       next = 0;
     }
-    if (!stopped) timer = setTimeout(() => void tick(), 100);
+    if (!stopped) timer = setTimeout(() => (writing = tick()), 100);
   };
   await tick();
   return {
-    dir: outDir,
+    dir,
     files,
-    stop: () => {
+    stop: async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
+      await writing.catch(() => undefined);
+      if (owned) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,6 @@
 // `watch` as a user runs it: a real child process tailing real files, read back through /metrics.
-// Rotation under load, kill -9 and resume, garbage in a live log, and more upstreams than the cap.
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+// Rotation under load, kill -9 and resume, garbage in a live log, more upstreams than the cap, SIGHUP.
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UPSTREAM_DOCTOR_FORMAT } from '../parse/formats';
@@ -199,6 +199,42 @@ describe('watch with stub_status', () => {
     } finally {
       await w.stop();
       await nginx.stop();
+    }
+  });
+});
+
+describe('watch and SIGHUP', () => {
+  it('saves the checkpoint, re-reads the nginx config and keeps running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ud-hup-'));
+    const log = join(dir, 'access.log');
+    const conf = join(dir, 'nginx.conf');
+    const checkpoint = join(dir, 'checkpoint.json');
+    const nginxConf = (readTimeout: string) =>
+      `events {}\nhttp {\n  upstream app { server 10.0.0.5:8080; }\n  server {\n    listen 127.0.0.1:8080;\n` +
+      `    location / { proxy_pass http://app; proxy_read_timeout ${readTimeout}; }\n  }\n}\n`;
+    writeFileSync(conf, nginxConf('30s'));
+    writeFileSync(log, [line(), line()].join('\n') + '\n');
+    const w = await startWatch(['--access', log, '--nginx-conf', conf, '--checkpoint', checkpoint, '--start-at', 'beginning', '--log-format', UPSTREAM_DOCTOR_FORMAT]);
+    const readTimeout = async () => sumOf(await w.metrics(), 'upstream_doctor_proxy_read_timeout_seconds', { upstream: '10.0.0.5:8080' });
+    try {
+      await waitFor('the first lines', async () => (await accessLines(w)) === 2, 20_000);
+      expect(await readTimeout()).toBe(30);
+      writeFileSync(conf, nginxConf('75s'));
+      w.child.kill('SIGHUP');
+      await waitFor('the reload', async () => /re-read /.test(w.stderr()), 20_000);
+      expect(w.child.exitCode).toBeNull();
+      expect(JSON.parse(readFileSync(checkpoint, 'utf8')).positions.length).toBeGreaterThan(0);
+      appendFileSync(log, line() + '\n');
+      await waitFor('the line after the reload', async () => (await accessLines(w)) === 3, 20_000);
+      await waitFor('the new proxy_read_timeout', async () => (await readTimeout()) === 75, 20_000);
+
+      // A config that no longer parses is reported, and the one in use stays.
+      writeFileSync(conf, 'http { upstream app { server ');
+      w.child.kill('SIGHUP');
+      await waitFor('the refusal', async () => /kept the nginx config in use/.test(w.stderr()), 20_000);
+      expect((await fetch(`${w.base}/healthz`)).status).toBe(200);
+    } finally {
+      expect(await w.stop()).toBe(0);
     }
   });
 });

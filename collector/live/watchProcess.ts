@@ -1,5 +1,6 @@
 // Starts `upstream-doctor watch` as a real child process on a free loopback port, for tests and the
-// tail-latency benchmark: they need what a user runs, kill -9 included.
+// tail-latency benchmark: they need what a user runs, kill -9 included. The built CLI is executed as the
+// package's bin is (its shebang line, with its node flags), not through `node file.js`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -21,7 +22,7 @@ export function cliPath(): string {
 }
 
 export async function startWatch(args: string[], opts: { timeoutMs?: number } = {}): Promise<WatchProcess> {
-  const child = spawn(process.execPath, [cliPath(), 'watch', '--listen', '127.0.0.1:0', ...args], {
+  const child = spawn(cliPath(), ['watch', '--listen', '127.0.0.1:0', ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
