@@ -231,4 +231,50 @@ describe('diagnosis engine on synthetic traffic', () => {
     for (const s of scores) expect(s).toBeLessThanOrEqual(1);
     expect(d.causes[0].id).toBe(d.likely_cause);
   });
+
+  it('says it is collecting evidence while failures are above the noise floor but few, never healthy', () => {
+    // The first window of an incident: one failure among a handful of requests is 11 % 502s.
+    const t = new Traffic().ok(8);
+    t.req(1.8, [reset]).error('reset_by_peer', 'reading_response_header', 104);
+    const d = t.diagnose();
+    expect(d.series.rate_502).toBeGreaterThan(0.1);
+    expect(d.status).toBe('collecting');
+    expect(d.failures).toBe(1);
+    expect(d.summary).toMatch(/^Collecting evidence: 1 upstream failure so far/);
+    expect(d.causes[0].id).toBe(d.likely_cause);
+    expect(d.causes.find((c) => c.id === 'healthy')!.score).toBe(0);
+    expect(d.incident).not.toBeNull();
+  });
+
+  it('calls failures no rule explains unexplained, ending the walk at H', () => {
+    // New connections that die at once, many of them: none of the known signatures.
+    const t = new Traffic().ok(50, 0.1, { connect: 0.002 });
+    for (let i = 0; i < 12; i++) t.req(0.1, [{ ...reset, connect: 0.002 }]).ok(3, 0.1, { connect: 0.002 });
+    const d = t.diagnose();
+    expect(d.status).toBe('unexplained');
+    expect(d.flowchart_path[d.flowchart_path.length - 1]).toBe('H');
+    expect(d.summary).toMatch(/match no known pattern/);
+    expect(d.causes.find((c) => c.id === 'healthy')!.score).toBe(0);
+  });
+
+  it('dates the current incident from its first failing window, even before the analysis range', () => {
+    const t = new Traffic().ok(100, 0.1);
+    const begin = t.t;
+    for (let i = 0; i < 8; i++) {
+      t.req(0.05, [{ status: 502, connect: NaN, header: NaN, response: 0, bytesReceived: 0 }]).error('refused', 'connecting', 111);
+      t.t += 9_000;
+    }
+    const agg = new Aggregator({ settingsFor: () => settings() });
+    for (const r of t.records) agg.addAccess(r);
+    for (const e of t.errors) agg.addError(e);
+    const d = buildDiagnosis(
+      { agg, settingsFor: () => settings(), kernelLogRead: false, parseErrors: {}, lines: {} },
+      { from: t.t - 30_000, to: t.t + 1 },
+    );
+    expect(d.likely_cause).toBe('upstream_unreachable');
+    expect(Date.parse(d.incident!.since)).toBe(Math.floor(begin / 10_000) * 10_000);
+    expect(d.incident!.failures).toBe(8);
+    expect(new Traffic().ok(50).diagnose().incident).toBeNull();
+  });
 });
+

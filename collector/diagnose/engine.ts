@@ -56,54 +56,34 @@ export function judge(signals: readonly Signals[]): Verdict {
   const failures = signals.reduce((n, s) => n + failuresOf(s), 0);
   const requests = signals.reduce((n, s) => n + s.requests, 0);
 
+  const verdict = (status: VerdictStatus, likely: CauseId, healthyScore: number, summary: string, path: string[]): Verdict => {
+    const causes = [...results, healthy(round(healthyScore), requests, failures, signals)];
+    // Best first, the likely cause always at the head.
+    causes.sort((a, b) => Number(b.id === likely) - Number(a.id === likely) || b.score - a.score);
+    return { likely_cause: likely, status, failures, summary, causes, flowchart_path: path };
+  };
+
   if (top && top.score >= NAMING_THRESHOLD) {
-    results.push(healthy(round(1 - top.score), requests, failures, signals));
-    return {
-      likely_cause: top.id,
-      status: 'named',
-      failures,
-      summary: `${top.label} on ${top.upstream} (score ${top.score.toFixed(2)}): ${top.evidence[0] ?? ''}`,
-      causes: results,
-      flowchart_path: pathTo(leafOf(top.id)),
-    };
+    const summary = `${top.label} on ${top.upstream} (score ${top.score.toFixed(2)}): ${top.evidence[0] ?? ''}`;
+    return verdict('named', top.id, 1 - top.score, summary, pathTo(leafOf(top.id)));
   }
-  const h = healthy(round(1 - (top?.score ?? 0)), requests, failures, signals);
   // Failures worth a look: past the noise floor on some upstream, or client 502s above the warning rate.
   const notable = failures > 0 && signals.some((s) => noteworthy(s));
   if (!notable) {
-    results.unshift(h);
-    return {
-      likely_cause: 'healthy',
-      status: 'healthy',
-      failures,
-      summary: `Healthy: ${plural(requests, 'request')}, no upstream failure worth naming`,
-      causes: results,
-      flowchart_path: [ROOT, leafOf('healthy')],
-    };
+    const summary = `Healthy: ${plural(requests, 'request')}, no upstream failure worth naming`;
+    return verdict('healthy', 'healthy', 1 - (top?.score ?? 0), summary, [ROOT, leafOf('healthy')]);
   }
+  // From here on the failures are real, so "healthy" is ruled out; the leading candidate (if any rule
+  // saw a pattern at all) is named, and the status says how far to trust it.
   if (failures < MIN_FAILURES_TO_RULE_OUT) {
-    // Too few to tell causes apart: say so, and name the leading candidate without promising it.
-    results.push(h);
     const lead = top ? ` — so far it looks most like ${top.label.toLowerCase()} on ${top.upstream} (score ${top.score.toFixed(2)})` : '';
-    return {
-      likely_cause: top ? top.id : 'healthy',
-      status: 'collecting',
-      failures,
-      summary: `Collecting evidence: ${plural(failures, 'upstream failure')} so far${lead}`,
-      causes: top ? results : [h, ...results.filter((r) => r !== h)],
-      flowchart_path: top ? pathTo(leafOf(top.id)) : pathTo(UNEXPLAINED_LEAF),
-    };
+    const summary = `Collecting evidence: ${plural(failures, 'upstream failure')} so far${lead}`;
+    return verdict('collecting', top ? top.id : 'healthy', 0, summary, top ? pathTo(leafOf(top.id)) : pathTo(UNEXPLAINED_LEAF));
   }
-  // Failures no rule explains still deserve a look: the walk ends at "verify upstream health".
-  results.unshift(h);
-  return {
-    likely_cause: 'healthy',
-    status: 'unexplained',
-    failures,
-    summary: `No cause named with confidence: ${plural(failures, 'upstream failure')} that match no known pattern`,
-    causes: results,
-    flowchart_path: pathTo(UNEXPLAINED_LEAF),
-  };
+  // Failures no rule explains well still deserve a look: the walk ends at "verify upstream health".
+  const lead = top ? `; the closest is ${top.label.toLowerCase()} (score ${top.score.toFixed(2)})` : '';
+  const summary = `No cause named with confidence: ${plural(failures, 'upstream failure')} that match no known pattern${lead}`;
+  return verdict('unexplained', top ? top.id : 'healthy', 0, summary, pathTo(UNEXPLAINED_LEAF));
 }
 
 /**

@@ -23,6 +23,8 @@ export interface IdleAnalysis {
   bandAccuracy: number;
   /** Attempts idle longer than the band that worked. */
   okAboveBand: number;
+  /** Failures idle shorter or longer than the band: what the band model does not explain. */
+  failOutsideBand: number;
 }
 
 export function analyzeIdle(reusedOk: number[], reusedFail: number[], freshOk: number[]): IdleAnalysis | null {
@@ -65,6 +67,7 @@ export function analyzeIdle(reusedOk: number[], reusedFail: number[], freshOk: n
     bandHi: best.hi === n ? Infinity : bucketLower(GAP_BOUNDS_S, best.hi),
     bandAccuracy: best.correct / total,
     okAboveBand: okIn(best.hi, n),
+    failOutsideBand: fails - failIn(best.lo, best.hi),
   };
 }
 

@@ -147,8 +147,9 @@ export function buildDiagnosis(src: DiagnosisSources, q: DiagnosisQuery = {}): D
 /** A quiet stretch at least this long (and at least 3 windows) ends an incident. */
 const INCIDENT_QUIET_MS = 60_000;
 
+/** The same failures show in the access log and the error log: count whichever saw more, never both. */
 function windowFailures(st: UpstreamStats): number {
-  return Math.max(st.failed + st.bodyStalls, st.status502 + st.status504) + st.errorCount('refused') + st.errorCount('reset_by_peer');
+  return Math.max(st.failed + st.bodyStalls, st.status502 + st.status504, st.errorCount('refused') + st.errorCount('reset_by_peer'));
 }
 
 function incidentOf(agg: Aggregator, upstream: string | undefined, until: number): Diagnosis['incident'] {

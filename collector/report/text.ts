@@ -10,10 +10,21 @@ export function renderText(d: Diagnosis, opts: TextOptions): string {
   const c = painter(opts.color);
   const top = d.causes[0];
   const out: string[] = [];
-  const verdictColor = d.likely_cause === 'healthy' ? c.green : c.red;
+  const status = d.status ?? (d.likely_cause === 'healthy' ? 'healthy' : 'named');
+  const verdictColor = status === 'healthy' ? c.green : c.red;
+  const candidate = `${top.label}  ${c.dim(`(${d.likely_cause}, score ${top.score.toFixed(2)})`)}`;
   out.push(c.bold('Upstream Doctor'));
-  out.push(`  Verdict    ${verdictColor(c.bold(top.label))}  ${c.dim(`(${d.likely_cause}, score ${top.score.toFixed(2)})`)}`);
+  if (status === 'collecting') {
+    out.push(`  Verdict    ${c.bold(`Collecting evidence: ${d.failures} upstream failure${d.failures === 1 ? '' : 's'} so far`)}`);
+    if (d.likely_cause !== 'healthy') out.push(`  Leaning    ${candidate}`);
+  } else if (status === 'unexplained') {
+    out.push(`  Verdict    ${verdictColor(c.bold('Unexplained upstream failures'))}  ${c.dim(`(${d.failures} failures match no known pattern)`)}`);
+    if (d.likely_cause !== 'healthy') out.push(`  Closest    ${candidate}`);
+  } else {
+    out.push(`  Verdict    ${verdictColor(c.bold(top.label))}  ${c.dim(`(${d.likely_cause}, score ${top.score.toFixed(2)})`)}`);
+  }
   if (d.upstream) out.push(`  Upstream   ${clean(d.upstream)}`);
+  if (d.incident) out.push(`  Since      ${d.incident.since} (${d.incident.failures} failures in this incident)`);
   if (d.window.from) out.push(`  Window     ${d.window.from} → ${d.window.to}`);
   out.push('');
 
@@ -33,10 +44,20 @@ export function renderText(d: Diagnosis, opts: TextOptions): string {
   top.fix.forEach((f, i) => out.push(`  ${i + 1}. ${f}`));
   out.push('');
 
-  const others = d.causes.slice(1).filter((x) => x.score > 0);
+  // Best first; each line shows the first piece of evidence not printed above it, so causes that share a
+  // headline (the three pooled-connection causes do) still say what sets them apart.
+  const others = d.causes
+    .slice(1)
+    .filter((x) => x.score > 0)
+    .sort((a, b) => b.score - a.score);
   if (others.length) {
+    const shown = new Set(top.evidence);
     out.push(c.bold('Also considered'));
-    for (const o of others) out.push(`  ${o.score.toFixed(2)}  ${o.id.padEnd(24)} ${clean(o.evidence[0] ?? '')}`);
+    for (const o of others) {
+      const fresh = o.evidence.find((e) => !shown.has(e));
+      if (fresh) shown.add(fresh);
+      out.push(`  ${o.score.toFixed(2)}  ${o.id.padEnd(24)} ${fresh ? clean(fresh) : c.dim(o.label)}`);
+    }
     out.push('');
   }
 
@@ -62,17 +83,27 @@ export function renderText(d: Diagnosis, opts: TextOptions): string {
   if (d.examples.requests.length || d.examples.errors.length) {
     out.push('');
     out.push(c.bold('Examples'));
-    for (const r of d.examples.requests.slice(0, 5)) {
-      out.push(
+    const requests = d.examples.requests.map(
+      (r) =>
         `  ${new Date(r.time).toISOString()} ${clean(r.request)} → ${r.status} ` +
-          c.dim(`(attempt ${r.attemptStatus}, connect ${num(r.connect)}, idle before ${num(r.gap)} s)`),
-      );
-    }
-    for (const e of d.examples.errors.slice(0, 5)) out.push(`  ${new Date(e.time).toISOString()} ${clean(e.message)}`);
+        c.dim(`(attempt ${r.attemptStatus}, connect ${num(r.connect)}, idle before ${num(r.gap)} s)`),
+    );
+    const errors = d.examples.errors.map(
+      (e) => `  ${new Date(e.time).toISOString()} ${clean(e.message)}` + (e.request ? c.dim(` (${clean(e.request)})`) : ''),
+    );
+    for (const line of collapse(requests).slice(0, 5)) out.push(line);
+    for (const line of collapse(errors).slice(0, 5)) out.push(line);
   }
   out.push('');
   out.push(c.dim(`Lines read: ${Object.entries(d.lines).map(([k, v]) => `${k} ${v}`).join(', ')}; parse errors: ${d.parse_errors}`));
   return out.join('\n') + '\n';
+}
+
+/** Identical rows once each, with how many there were (requests that failed together look alike). */
+function collapse(rows: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return [...counts].map(([r, n]) => (n > 1 ? `${r} ×${n}` : r));
 }
 
 /** Log text can hold terminal escape sequences; show control characters as \xNN instead of obeying them. */
