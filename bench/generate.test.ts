@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/formats';
+import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/access/namedFormats';
 import { accessLogLines, emptySummary, writeAccessLog, type GenerateSummary } from './generate';
 
 // The line shape is checked against a regex built here from the format string, independently of the

@@ -3,7 +3,7 @@
 // file in fixed-size chunks: a 10M-line log is several GB and must never sit in memory.
 
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/formats';
+import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/access/namedFormats';
 
 export interface GenerateOptions {
   lines: number;

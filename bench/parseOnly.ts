@@ -9,7 +9,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/formats';
+import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/access/namedFormats';
 import type { AccessRecord } from '../collector/parse/types';
 
 interface Impl {

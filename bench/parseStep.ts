@@ -3,7 +3,7 @@
 // their own as well, so their share can be subtracted.
 
 import { createReadStream } from 'node:fs';
-import { createAccessLineParser } from '../collector/parse/accessParser';
+import { createAccessLineParser } from '../collector/parse/access/accessParser';
 
 export interface ParseStepResult {
   lines: number;

@@ -10,7 +10,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/formats';
+import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/access/namedFormats';
 import { writeAccessLog, type GenerateSummary } from './generate';
 import { measurementTools, runMeasured, type Measurement } from './measure';
 import { MTAIL, mtailArgs, mtailAvailable, sumSamples } from './mtailRun';

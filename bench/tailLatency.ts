@@ -4,7 +4,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWatch } from '../collector/live/watchProcess';
+import { startWatch } from '../collector/testing/watchProcess';
 
 export interface TailLatencyResult {
   rate: number;

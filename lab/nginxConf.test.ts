@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/formats';
+import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/access/namedFormats';
 import { NGINX_BIN } from './nginx';
 import { NginxConfError, nginxTime, quoteNginx, renderNginxConf, type NginxConfSpec } from './nginxConf';
 

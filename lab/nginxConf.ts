@@ -1,6 +1,6 @@
 // Renders the lab's nginx.conf. Every path in it is relative to the nginx prefix (-p), so the file can be
 // copied into samples/ as generated and still parses anywhere; only the 127.0.0.1 ports are run-specific.
-import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/formats';
+import { UPSTREAM_DOCTOR_FORMAT } from '../collector/parse/access/namedFormats';
 
 export interface UpstreamGroupSpec {
   name: string;

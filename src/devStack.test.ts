@@ -5,7 +5,7 @@
 import fs from 'fs';
 import path from 'path';
 import { parse } from 'yaml';
-import { COLLECTOR_JOB } from '../collector/export/alerting/rules';
+import { COLLECTOR_JOB } from '../collector/bundle/alerting/rules';
 
 const ROOT = path.resolve(__dirname, '..');
 const read = (f: string) => parse(fs.readFileSync(path.join(ROOT, f), 'utf8'));

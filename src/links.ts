@@ -1,7 +1,7 @@
 // Links out of the panel for the window being diagnosed: Explore with the 502 rate of the upstream, and
 // the logs data source (Loki) with the nginx lines of the same window. Built as plain URLs so they work
 // from the panel and are tested without Grafana.
-import { METRICS } from '../collector/export/metrics';
+import { METRICS } from '../collector/metrics/catalogue';
 import type { ViewLink } from './components/DoctorView/Evidence';
 import type { TimeWindow } from './model/types';
 

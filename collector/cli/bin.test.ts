@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { cliPath } from '../live/watchProcess';
+import { cliPath } from '../testing/watchProcess';
 
 jest.setTimeout(60_000);
 

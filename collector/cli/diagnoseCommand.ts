@@ -1,4 +1,4 @@
-import { analyzeFiles } from '../pipeline/offline';
+import { analyzeFiles } from '../ingest/files';
 import { buildDiagnosis } from '../report/diagnosis';
 import { renderText } from '../report/text';
 

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, buildConfig, loadConfigFile } from '../config/watchConfig';
 import { LiveCollector } from '../live/liveCollector';
-import { startReplay, type Replay } from '../live/replay';
-import { createCollectorServer, listen } from '../live/server';
-import { NginxConfigError } from '../parse/nginxConf';
+import { startReplay, type Replay } from '../sources/replay';
+import { createCollectorServer, listen } from '../serve/server';
+import { NginxConfigError } from '../parse/nginxConf/config';
 import { CheckpointError } from '../tail/checkpoint';
 import { CliError, EXIT } from './errors';
 

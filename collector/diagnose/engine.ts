@@ -1,7 +1,7 @@
 // Scores every cause on every upstream, ranks them, and walks the flowchart to the verdict. Pure: the
 // same signals always give the same verdict, in the collector, in tests and in the browser.
 import { CAUSES, CAUSE_IDS, type CauseId } from './causes';
-import { pct, plural } from './format';
+import { pct, plural } from './wording';
 import { RULES } from './rules';
 import { upstreamFailures } from './rules/types';
 import type { Signals } from './signals';

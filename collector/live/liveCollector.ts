@@ -4,12 +4,12 @@
 import { Aggregator } from '../aggregate/aggregator';
 import type { WatchConfig } from '../config/watchConfig';
 import type { CauseId } from '../diagnose/causes';
-import { ExporterState } from '../export/exporterState';
-import { PrometheusExporter } from '../export/prometheus';
-import { createAccessLineParser, createAutoAccessParser, type AccessLineParser } from '../parse/accessParser';
+import { ExporterState } from '../metrics/store';
+import { PrometheusExporter } from '../metrics/prometheus';
+import { createAccessLineParser, createAutoAccessParser, type AccessLineParser } from '../parse/access/accessParser';
 import { parseErrorLine } from '../parse/errorLog';
 import { parseKernelLine } from '../parse/kernelLog';
-import { accessLogFormat, readNginxConfig, upstreamSettingsFor, type NginxConfig } from '../parse/nginxConf';
+import { accessLogFormat, readNginxConfig, upstreamSettingsFor, type NginxConfig } from '../parse/nginxConf/config';
 import type { UpstreamSettings } from '../parse/types';
 import { buildDiagnosis, upstreamVerdicts, type Diagnosis, type DiagnosisQuery, type DiagnosisSources } from '../report/diagnosis';
 import { StubStatusPoller, type StubStatusSample } from '../sources/stubStatus';

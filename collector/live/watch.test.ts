@@ -3,10 +3,10 @@
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UPSTREAM_DOCTOR_FORMAT } from '../parse/formats';
+import { UPSTREAM_DOCTOR_FORMAT } from '../parse/access/namedFormats';
 import { startNginx } from '../../lab/nginx';
 import { STATUS_PATH } from '../../lab/nginxConf';
-import { startWatch, sumOf, waitFor, type WatchProcess } from './watchProcess';
+import { startWatch, sumOf, waitFor, type WatchProcess } from '../testing/watchProcess';
 
 jest.setTimeout(180_000);
 

@@ -2,7 +2,7 @@
 // the live collector serves it at /api/diagnosis, and the panel draws it.
 import { Aggregator, NO_UPSTREAM, type RangeStats } from '../aggregate/aggregator';
 import { CONNECT_BOUNDS_S } from '../aggregate/buckets';
-import { toSignals } from '../aggregate/toSignals';
+import { toSignals } from './measure';
 import { UpstreamStats, type ErrorSample, type FailureSample } from '../aggregate/upstreamStats';
 import { judge, type Verdict } from '../diagnose/engine';
 import type { CauseId } from '../diagnose/causes';

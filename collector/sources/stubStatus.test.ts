@@ -9,9 +9,9 @@ import * as path from 'node:path';
 import { NGINX_BIN, httpGetText, startNginx, type NginxHandle } from '../../lab/nginx';
 import { STATUS_PATH } from '../../lab/nginxConf';
 import { pollUntil } from '../../lab/poll';
-import { parseExposition } from '../export/exposition';
-import { METRICS } from '../export/metrics';
-import { PrometheusExporter } from '../export/prometheus';
+import { parseExposition } from '../testing/exposition';
+import { METRICS } from '../metrics/catalogue';
+import { PrometheusExporter } from '../metrics/prometheus';
 import { StubStatusError, StubStatusPoller, parseStubStatus, writingShare, type StubStatusSample } from './stubStatus';
 
 // As nginx 1.22 prints it: trailing spaces on three lines, `\n` line ends.

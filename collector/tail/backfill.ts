@@ -16,7 +16,7 @@
 // Patterns should name live files only (`access.log`, `*.access.log`), not their rotated copies.
 
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { LineReadError, readLinesFromHandle, toLineReadError } from '../parse/lineReader';
+import { LineReadError, readLinesFromHandle, toLineReadError } from './lineReader';
 import { fileKey, isCompressed, readHead, type FilePosition } from './fileIdentity';
 import { expandPattern, hasMagic } from './glob';
 import { ProgressBar, type ProgressStream } from './progress';

@@ -2,7 +2,7 @@
 // its end), the shared line splitter from the offline reader, and the byte arithmetic between them.
 
 import type { FileHandle } from 'node:fs/promises';
-import { LineSplitter } from '../parse/lineReader';
+import { LineSplitter } from './lineReader';
 import { HEAD_BYTES, fileKey, headPrint, isCompressed, readHead, type FilePosition } from './fileIdentity';
 
 /** Read buffer per file: big reads keep the delivery rate up; the splitter doubles it for long limits. */

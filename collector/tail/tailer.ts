@@ -24,7 +24,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_MAX_LINE_BYTES, checkMaxLineBytes, toLineReadError } from '../parse/lineReader';
+import { DEFAULT_MAX_LINE_BYTES, checkMaxLineBytes, toLineReadError } from './lineReader';
 import { HEAD_BYTES, fileKey, hasCompressedName, headMatches, isCompressed, readHead, type FilePosition } from './fileIdentity';
 import { FollowedFile, type CopyFinder, type FileStats, type ReadOutcome } from './followedFile';
 import { expandPattern, hasMagic } from './glob';

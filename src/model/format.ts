@@ -1,6 +1,6 @@
 // Number and time formatting for the view, on top of the collector's own evidence formatting so the
 // panel and the terminal report write the same figures the same way.
-import { bytes as fmtBytes, pct as fmtPct, secs } from '../../collector/diagnose/format';
+import { bytes as fmtBytes, pct as fmtPct, secs } from '../../collector/diagnose/wording';
 
 /** A 0..1 share as a percentage; tiny non-zero shares are not rounded down to "0 %". */
 export function pct(share: number | null | undefined): string {

@@ -3,7 +3,7 @@
 // the metric name Prometheus puts in `__name__`. Both time-series frames (labels on the value field) and
 // table frames (labels as string columns, one sample per row) are read.
 import { FieldType, type DataFrame, type Field } from '@grafana/data';
-import { METRICS } from '../../collector/export/metrics';
+import { METRICS } from '../../collector/metrics/catalogue';
 
 export const ROLES = [
   'rate_502',

@@ -7,7 +7,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import type { Page } from 'playwright-core';
-import { analyzeFiles } from '../../collector/pipeline/offline';
+import { analyzeFiles } from '../../collector/ingest/files';
 import { buildDiagnosis, type DiagnosisSources } from '../../collector/report/diagnosis';
 import { sampleFiles, sampleSources } from '../testing/samples';
 import { startPageServer, type PageServer } from './devServer';

@@ -1,7 +1,7 @@
 // The lab's recorded scenarios (samples/<name>/) read by the real offline pipeline, for tests.
 import fs from 'fs';
 import path from 'path';
-import { analyzeFiles } from '../../collector/pipeline/offline';
+import { analyzeFiles } from '../../collector/ingest/files';
 import type { DiagnosisSources } from '../../collector/report/diagnosis';
 
 export const SAMPLES_DIR = path.resolve(__dirname, '..', '..', 'samples');

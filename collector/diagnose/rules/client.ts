@@ -1,5 +1,5 @@
 // Clients that leave first: 499s, with the upstream otherwise fine.
-import { clamp01, pct, plural, weight } from '../format';
+import { clamp01, pct, plural, weight } from '../wording';
 import { errorsOf, type Signals } from '../signals';
 import { NONE, upstreamFailures, type Finding } from './types';
 

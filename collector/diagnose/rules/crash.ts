@@ -1,6 +1,6 @@
 // Backend crash / restart and OOM kill: in-flight requests die together, connects are refused while the
 // process comes back, and (for an OOM kill) the kernel says so at the same moment.
-import { clamp01, plural, weight } from '../format';
+import { clamp01, plural, weight } from '../wording';
 import { errorsOf, type Signals } from '../signals';
 import { NONE, rateWeight, upstreamFailures, type Finding } from './types';
 

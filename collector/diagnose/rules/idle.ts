@@ -2,7 +2,7 @@
 // a reused connection (connect time 0.000) within a round trip; they differ in how the failures line up
 // with the idle gap before them (see ../idle.ts).
 import { analyzeIdle, type IdleAnalysis } from '../idle';
-import { clamp01, plural, secs, weight } from '../format';
+import { clamp01, plural, secs, weight } from '../wording';
 import { errorsOf, type Signals } from '../signals';
 import { NONE, rateWeight, upstreamFailures, type Finding } from './types';
 

@@ -1,5 +1,5 @@
 // Path-MTU black hole: small packets pass, full-size ones vanish. Headers arrive, big bodies stall.
-import { bytes, clamp01, plural, secs, weight } from '../format';
+import { bytes, clamp01, plural, secs, weight } from '../wording';
 import { SIZE_BOUNDS_B, bucketLower } from '../../aggregate/buckets';
 import { errorsOf, type Signals } from '../signals';
 import { NONE, rateWeight, upstreamFailures, type Finding } from './types';

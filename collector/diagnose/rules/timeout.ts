@@ -1,5 +1,5 @@
 // Backend slower than proxy_read_timeout: header timeouts (504) and a P95 creeping up to the limit.
-import { clamp01, pct, plural, secs, weight } from '../format';
+import { clamp01, pct, plural, secs, weight } from '../wording';
 import { errorsOf, type Signals } from '../signals';
 import { NONE, rateWeight, upstreamFailures, type Finding } from './types';
 import { THRESHOLDS } from '../thresholds';

@@ -1,5 +1,5 @@
 // Nothing listens: connects refused or no live upstreams, and the upstream does not come back.
-import { clamp01, pct, plural, weight } from '../format';
+import { clamp01, pct, plural, weight } from '../wording';
 import { errorsOf, type Signals } from '../signals';
 import { NONE, rateWeight, type Finding } from './types';
 
