@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { checkDuration, type DurationRange } from '../config/duration';
 import { collectorVersion } from '../version';
+import { InputError } from '../ingest/errors';
 import { CliError, EXIT } from './errors';
 import { runDiagnose } from './diagnoseCommand';
 
@@ -117,6 +118,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`upstream-doctor: ${e.message}\n`);
+      return EXIT[e.kind];
     }
     if (e instanceof CliError) {
       process.stderr.write(`upstream-doctor: ${e.message}\n`);

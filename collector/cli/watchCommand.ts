@@ -96,7 +96,7 @@ async function watchUntilStopped(flags: WatchFlags, stopped: Promise<string>): P
   }
   const cfg = collector.cfg;
   const server = createCollectorServer({
-    metrics: async () => ({ contentType: collector.exporter.contentType, body: await collector.exporter.metrics() }),
+    metrics: async () => ({ contentType: collector.exporter.contentType, body: await collector.metrics() }),
     diagnosis: (q) => collector.diagnosis(q),
     health: () => collector.health(),
     pageDir: pageDir(),

@@ -1,6 +1,7 @@
 // Each cause's signature, written as the access/error/kernel records nginx would produce, must come out
 // as that cause — and ordinary traffic as healthy. The fault lab checks the same against real nginx.
 import { Aggregator } from '../aggregate/aggregator';
+import { emptyCounts } from '../ingest/ingest';
 import type { AccessRecord, Attempt, ErrorEvent, KernelEvent, UpstreamSettings } from '../parse/types';
 import { buildDiagnosis, type Diagnosis } from '../report/diagnosis';
 
@@ -88,8 +89,7 @@ class Traffic {
       agg,
       settingsFor: () => settings(readTimeout),
       kernelLogRead,
-      parseErrors: { access: 0 },
-      lines: { access: this.records.length },
+      counts: { ...emptyCounts(), lines: { access: this.records.length, error: 0, kernel: 0 } },
     });
   }
 }
@@ -268,7 +268,7 @@ describe('diagnosis engine on synthetic traffic', () => {
     for (const r of t.records) agg.addAccess(r);
     for (const e of t.errors) agg.addError(e);
     const d = buildDiagnosis(
-      { agg, settingsFor: () => settings(), kernelLogRead: false, parseErrors: {}, lines: {} },
+      { agg, settingsFor: () => settings(), kernelLogRead: false, counts: emptyCounts() },
       { from: t.t - 30_000, to: t.t + 1 },
     );
     expect(d.likely_cause).toBe('upstream_unreachable');

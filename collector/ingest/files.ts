@@ -1,15 +1,13 @@
-// Reads whole log files once, in order: nginx config first (formats and timeouts), then access logs
-// (their timestamps tell the error and kernel logs which UTC offset their local times use), then the rest.
+// `diagnose`: whole log files read once through the one ingest path, in the order the parsers need: the
+// nginx config first (formats and timeouts), then the access logs (their timestamps carry the UTC offset
+// the error and kernel logs leave out), then the error logs and the kernel log.
 import { Aggregator } from '../aggregate/aggregator';
-import { CliError, EXIT } from '../cli/errors';
-import { createAccessLineParser, createAutoAccessParser } from '../parse/access/accessParser';
-import { LogFormatError } from '../parse/access/logFormat';
-import { parseErrorLine } from '../parse/errorLog';
-import { parseKernelLine } from '../parse/kernelLog';
-import { LineReadError, STDIN_PATH, readLines } from '../tail/lineReader';
-import { NginxConfigError, accessLogFormat, readNginxConfig, upstreamSettingsFor, type NginxConfig } from '../parse/nginxConf/config';
-import type { UpstreamSettings } from '../parse/types';
+import { LogFormatError } from '../parse/access/formatSpec';
+import { NginxConfigError, readNginxConfig, settingsLookup, type NginxConfig } from '../parse/nginxConf/config';
 import type { DiagnosisSources } from '../report/diagnosis';
+import { LineReadError, STDIN_PATH, readLines } from '../tail/lineReader';
+import { InputError } from './errors';
+import { Ingest } from './ingest';
 
 export interface OfflineInputs {
   access: string[];
@@ -20,72 +18,41 @@ export interface OfflineInputs {
   windowMs?: number;
 }
 
+/** 240 windows are plenty for a report and keep a whole day of logs within a few MB: past that they double. */
+const OFFLINE_WINDOWS = 240;
+
 export async function analyzeFiles(inp: OfflineInputs): Promise<DiagnosisSources> {
   const all = [...inp.access, ...(inp.error ?? []), ...(inp.kernelLog ? [inp.kernelLog] : [])];
-  if (all.filter((f) => f === STDIN_PATH).length > 1) throw new CliError('only one input can be - (standard input)', EXIT.usage);
+  if (all.filter((f) => f === STDIN_PATH).length > 1) throw new InputError('usage', 'only one input can be - (standard input)');
   const conf = inp.nginxConf ? loadConfig(inp.nginxConf) : null;
-  const settingsCache = new Map<string, UpstreamSettings | null>();
-  const settingsFor = (addr: string) => {
-    if (!conf) return null;
-    if (!settingsCache.has(addr)) settingsCache.set(addr, upstreamSettingsFor(conf, addr));
-    return settingsCache.get(addr)!;
-  };
-  // 240 windows are plenty for a report and keep a whole day of logs within a few MB: past that the
-  // windows double in length.
-  const agg = new Aggregator({ windowMs: inp.windowMs, maxWindows: 240, settingsFor });
-  const parseErrors: Record<string, number> = { access: 0, error: 0, too_long: 0 };
-  const lines: Record<string, number> = { access: 0, error: 0, kernel: 0 };
+  const settingsFor = settingsLookup(conf);
+  const agg = new Aggregator({ windowMs: inp.windowMs, maxWindows: OFFLINE_WINDOWS, settingsFor });
+  const ingest = new Ingest({ agg, conf, logFormat: inp.logFormat });
 
-  let tzOffsetMin = NaN;
-  let year = NaN;
   for (const file of inp.access) {
-    const format = inp.logFormat ?? (conf ? accessLogFormat(conf, file).format : undefined);
-    const parse = makeParser(format);
+    const parse = parserFor(ingest, file);
     let parsed = 0;
     let firstBad = '';
     const res = await read(file, 'access log', (line) => {
-      const rec = parse(line);
-      if (!rec) {
-        parseErrors.access++;
-        if (!firstBad) firstBad = line;
-        return;
-      }
-      parsed++;
-      if (Number.isNaN(tzOffsetMin) && !Number.isNaN(rec.tzOffsetMin)) tzOffsetMin = rec.tzOffsetMin;
-      if (Number.isNaN(year)) year = new Date(rec.time).getUTCFullYear();
-      agg.addAccess(rec);
+      if (ingest.access(line, file)) parsed++;
+      else if (!firstBad) firstBad = line;
     });
-    lines.access += res.lines;
-    parseErrors.too_long += res.tooLong;
-    if (res.lines + res.tooLong === 0) throw new CliError(`${accessLogName(file)} is empty`, EXIT.noData);
+    ingest.tooLong(res.tooLong);
+    if (res.lines + res.tooLong === 0) throw new InputError('noData', `${accessLogName(file)} is empty`);
     if (parsed === 0) {
-      throw new CliError(
-        `no line of ${accessLogName(file)} matches the access-log format${format ? '' : ' (tried combined and upstream_doctor; pass --log-format or --nginx-conf)'}: ` +
-          `first line: ${JSON.stringify(firstBad.slice(0, 120))}`,
-        EXIT.noData,
-      );
+      const tried = parse.format === null ? ' (tried combined and upstream_doctor; pass --log-format or --nginx-conf)' : '';
+      throw new InputError('noData', `no line of ${accessLogName(file)} matches the access-log format${tried}: first line: ${JSON.stringify(firstBad.slice(0, 120))}`);
     }
   }
-  const tz = Number.isNaN(tzOffsetMin) ? undefined : tzOffsetMin;
-
   for (const file of inp.error ?? []) {
-    const res = await read(file, 'error log', (line) => {
-      const ev = parseErrorLine(line, tz);
-      if (ev) agg.addError(ev);
-      else parseErrors.error++;
-    });
-    lines.error += res.lines;
-    parseErrors.too_long += res.tooLong;
+    const res = await read(file, 'error log', (line) => ingest.error(line));
+    ingest.tooLong(res.tooLong);
   }
   if (inp.kernelLog) {
-    const opts = { year: Number.isNaN(year) ? undefined : year, tzOffsetMin: tz };
-    const res = await read(inp.kernelLog, 'kernel log', (line) => {
-      const ev = parseKernelLine(line, opts);
-      if (ev) agg.addKernel(ev);
-    });
-    lines.kernel += res.lines;
+    const res = await read(inp.kernelLog, 'kernel log', (line) => ingest.kernel(line));
+    ingest.tooLong(res.tooLong);
   }
-  return { agg, settingsFor, kernelLogRead: Boolean(inp.kernelLog), parseErrors, lines };
+  return { agg, settingsFor, kernelLogRead: Boolean(inp.kernelLog), counts: ingest.counts };
 }
 
 function accessLogName(file: string): string {
@@ -96,16 +63,18 @@ function loadConfig(path: string): NginxConfig {
   try {
     return readNginxConfig(path);
   } catch (e) {
-    if (e instanceof NginxConfigError) throw new CliError(`nginx config: ${e.message}`, EXIT.input);
+    if (e instanceof NginxConfigError) throw new InputError('input', `nginx config: ${e.message}`);
     throw e;
   }
 }
 
-function makeParser(format: string | undefined) {
+/** Builds the file's parser up front, so a bad format is a usage error before any reading. */
+function parserFor(ingest: Ingest, file: string): { format: string | null } {
   try {
-    return format === undefined ? createAutoAccessParser() : createAccessLineParser(format);
+    ingest.parserFor(file);
+    return { format: ingest.formatFor(file) };
   } catch (e) {
-    if (e instanceof LogFormatError) throw new CliError(`log format: ${e.message}`, EXIT.usage);
+    if (e instanceof LogFormatError) throw new InputError('usage', `log format: ${e.message}`);
     throw e;
   }
 }
@@ -114,7 +83,7 @@ async function read(file: string, what: string, onLine: (line: string) => void) 
   try {
     return await readLines(file, onLine);
   } catch (e) {
-    if (e instanceof LineReadError) throw new CliError(`${what}: ${e.message}`, EXIT.input);
+    if (e instanceof LineReadError) throw new InputError('input', `${what}: ${e.message}`);
     throw e;
   }
 }

@@ -1,15 +1,14 @@
-// `watch` at work: tails the logs into the aggregator and the Prometheus exporter, polls stub_status,
-// re-diagnoses every window for the cause gauges, and commits file offsets together with the exported
-// counts so a restart (even after kill -9) continues exactly where the counts stopped.
+// `watch` at work: tailers hand every line to the one ingest path (collector/ingest), stub_status is
+// polled, the cause gauges are re-diagnosed every window, and file offsets are committed together with
+// every count, so a restart (even after kill -9) continues exactly where the counts stopped. The Netdata
+// plugin runs this same object in its own process.
 import { Aggregator } from '../aggregate/aggregator';
 import type { WatchConfig } from '../config/watchConfig';
 import type { CauseId } from '../diagnose/causes';
-import { ExporterState } from '../metrics/store';
+import { Ingest, SOURCES, type IngestCounts, type Source } from '../ingest/ingest';
 import { PrometheusExporter } from '../metrics/prometheus';
-import { createAccessLineParser, createAutoAccessParser, type AccessLineParser } from '../parse/access/accessParser';
-import { parseErrorLine } from '../parse/errorLog';
-import { parseKernelLine } from '../parse/kernelLog';
-import { accessLogFormat, readNginxConfig, upstreamSettingsFor, type NginxConfig } from '../parse/nginxConf/config';
+import { ExporterState } from '../metrics/store';
+import { readNginxConfig, settingsLookup, type NginxConfig } from '../parse/nginxConf/config';
 import type { UpstreamSettings } from '../parse/types';
 import { buildDiagnosis, upstreamVerdicts, type Diagnosis, type DiagnosisQuery, type DiagnosisSources } from '../report/diagnosis';
 import { StubStatusPoller, type StubStatusSample } from '../sources/stubStatus';
@@ -21,6 +20,8 @@ import { collectorVersion } from '../version';
 /** What the checkpoint's `state` holds besides the offsets. */
 interface SavedState {
   exporter: ReturnType<PrometheusExporter['toJSON']>;
+  /** The ingest path's line and parse-error counts (absent in checkpoints of 0.1.0: read from `exporter`). */
+  ingest?: IngestCounts;
   tzOffsetMin: number | null;
   /** Each tailer gets back only its own files' positions. */
   positionsBySource: Record<string, FilePosition[]>;
@@ -30,15 +31,12 @@ const CHECKPOINT_EVERY_MS = 1000;
 
 export class LiveCollector {
   readonly agg: Aggregator;
+  readonly ingest: Ingest;
   readonly exporter: PrometheusExporter;
-  private readonly tailers: Array<{ source: string; tailer: Tailer }> = [];
+  private readonly tailers: Array<{ source: Source; tailer: Tailer }> = [];
   private readonly stub: StubStatusPoller | null;
   private readonly store: CheckpointStore | null;
-  private readonly settingsCache = new Map<string, UpstreamSettings | null>();
-  private parseAccess: AccessLineParser;
-  private readonly lines: Record<string, number> = { access: 0, error: 0, kernel: 0 };
-  private readonly parseErrors: Record<string, number> = { access: 0, error: 0, too_long: 0 };
-  private tzOffsetMin: number | undefined;
+  private settingsFor: (addr: string) => UpstreamSettings | null;
   private lastStub: StubStatusSample | null = null;
   /** Writing-share samples within the retention, for the page's history of it. */
   private writingSamples: Array<{ t: number; share: number }> = [];
@@ -50,16 +48,13 @@ export class LiveCollector {
   private constructor(
     readonly cfg: WatchConfig,
     private readonly log: (line: string) => void,
-    private conf: NginxConfig | null,
+    conf: NginxConfig | null,
     private readonly saved: Checkpoint | null,
   ) {
     const state = saved ? (saved.state as SavedState) : null;
-    this.tzOffsetMin = state?.tzOffsetMin ?? undefined;
-    this.exporter = new PrometheusExporter({
-      state: state?.exporter ? ExporterState.fromJSON(state.exporter) : undefined,
-      defaultLabels: cfg.labels,
-      version: collectorVersion(),
-    });
+    const exporterState = state?.exporter ? ExporterState.fromJSON(state.exporter) : undefined;
+    this.exporter = new PrometheusExporter({ state: exporterState, defaultLabels: cfg.labels, version: collectorVersion() });
+    this.settingsFor = settingsLookup(conf);
     this.agg = new Aggregator({
       windowMs: cfg.windowMs,
       retainMs: cfg.retentionMs,
@@ -68,7 +63,13 @@ export class LiveCollector {
       settingsFor: (addr) => this.settingsFor(addr),
       listener: this.exporter,
     });
-    this.parseAccess = this.accessParser(conf);
+    this.ingest = new Ingest({
+      agg: this.agg,
+      conf,
+      logFormat: cfg.logFormat,
+      counts: state?.ingest ?? (exporterState ? countsFromExporter(exporterState) : undefined),
+      tzOffsetMin: state?.tzOffsetMin,
+    });
     this.store = cfg.checkpoint ? new CheckpointStore(cfg.checkpoint) : null;
     this.stub = cfg.stubStatus
       ? new StubStatusPoller({
@@ -85,34 +86,6 @@ export class LiveCollector {
       : null;
   }
 
-  private accessParser(conf: NginxConfig | null): AccessLineParser {
-    const format = this.cfg.logFormat ?? (conf && conf.accessLogs.length ? accessLogFormat(conf).format : null);
-    return format ? createAccessLineParser(format) : createAutoAccessParser();
-  }
-
-  /**
-   * SIGHUP: saves the checkpoint, re-reads the nginx config (formats, timeouts) and makes every tailer look
-   * at its paths at once. A config that no longer parses is reported and the one in use is kept, as nginx
-   * itself keeps running on a bad reload.
-   */
-  async reload(): Promise<void> {
-    await this.saveCheckpoint();
-    if (this.cfg.nginxConf) {
-      try {
-        const conf = readNginxConfig(this.cfg.nginxConf);
-        const parse = this.accessParser(conf);
-        this.conf = conf;
-        this.parseAccess = parse;
-        this.settingsCache.clear();
-        this.agg.refreshSettings();
-        this.log(`re-read ${this.cfg.nginxConf}`);
-      } catch (e) {
-        this.log(`kept the nginx config in use: ${(e as Error).message}`);
-      }
-    }
-    await this.poll();
-  }
-
   /** Reads the nginx config and the checkpoint; throws one-line errors for either. */
   static async create(cfg: WatchConfig, log: (line: string) => void): Promise<LiveCollector> {
     const conf = cfg.nginxConf ? readNginxConfig(cfg.nginxConf) : null;
@@ -125,27 +98,30 @@ export class LiveCollector {
     if (this.cfg.backfill && !saved) {
       // History first, from the rotated files; the live tailer takes over where the backfill handed off,
       // so a rotation during the backfill neither loses nor repeats a line.
-      const b = await backfill(this.cfg.access, (line) => this.onAccess(line), { progress: process.stderr });
+      const b = await backfill(this.cfg.access, (line, file) => this.ingest.access(line, file), { progress: process.stderr });
       this.log(`backfilled ${b.lines} lines from ${b.files.length} rotated file(s)`);
       saved = { access: b.handoff };
     }
     const startAt = saved ? 'beginning' : this.cfg.startAt;
-    const make = (paths: string[], source: string, onLine: (line: string) => void) => {
-      if (paths.length === 0) return;
+    const paths: Record<Source, string[]> = {
+      access: this.cfg.access,
+      error: this.cfg.error,
+      kernel: this.cfg.kernelLog ? [this.cfg.kernelLog] : [],
+    };
+    for (const source of SOURCES) {
+      if (paths[source].length === 0) continue;
       const tailer = new Tailer({
-        paths,
+        paths: paths[source],
         source,
         startAt,
         positions: saved ? (saved[source] ?? []) : undefined,
-        onLine: (line) => onLine(line),
+        onLine: (line, _source, file) => this.ingest.line(source, line, file),
+        onTooLong: (n) => this.ingest.tooLong(n),
         onError: (e) => this.log(e.message),
         onRound: () => this.afterRound(),
       });
       this.tailers.push({ source, tailer });
-    };
-    make(this.cfg.access, 'access', (l) => this.onAccess(l));
-    make(this.cfg.error, 'error', (l) => this.onError(l));
-    make(this.cfg.kernelLog ? [this.cfg.kernelLog] : [], 'kernel', (l) => this.onKernel(l));
+    }
     for (const t of this.tailers) t.tailer.start();
     this.stub?.start();
     this.diagnoseTimer = setInterval(() => this.refreshCauses(), this.cfg.windowMs);
@@ -159,9 +135,42 @@ export class LiveCollector {
     await this.saveCheckpoint();
   }
 
+  /**
+   * SIGHUP: saves the checkpoint, re-reads the nginx config (formats, timeouts) and makes every tailer look
+   * at its paths at once. A config that no longer parses is reported and the one in use is kept, as nginx
+   * itself keeps running on a bad reload.
+   */
+  async reload(): Promise<void> {
+    await this.saveCheckpoint();
+    if (this.cfg.nginxConf) {
+      try {
+        const conf = readNginxConfig(this.cfg.nginxConf);
+        this.ingest.setConfig(conf);
+        this.settingsFor = settingsLookup(conf);
+        this.agg.refreshSettings();
+        this.log(`re-read ${this.cfg.nginxConf}`);
+      } catch (e) {
+        this.log(`kept the nginx config in use: ${(e as Error).message}`);
+      }
+    }
+    await this.poll();
+  }
+
   /** One round of every tailer, awaited: tests and replays use it to know the lines are in. */
   async poll(): Promise<void> {
     for (const t of this.tailers) await t.tailer.poll();
+  }
+
+  /** The Prometheus text exposition, with what lives outside the exporter's own counts brought up to date. */
+  async metrics(): Promise<string> {
+    this.syncExporter();
+    return this.exporter.metrics();
+  }
+
+  /** Copies the counts the exporter reads but does not keep (lines, newest times, tail lag) into it. */
+  syncExporter(): void {
+    this.exporter.setIngest(this.ingest.counts, this.ingest.newest);
+    for (const t of this.tailers) for (const f of t.tailer.stats()) this.exporter.setTailLag(f.path, f.lag);
   }
 
   /** The diagnosis for a window; without one, the last `diagnosis_window` up to the newest line. */
@@ -174,8 +183,8 @@ export class LiveCollector {
     return {
       status: 'ok',
       uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
-      lines: this.lines,
-      parse_errors: this.parseErrors,
+      lines: { ...this.ingest.counts.lines },
+      parse_errors: { ...this.ingest.counts.parseErrors },
       stub_status_up: this.stub ? this.stub.up : null,
       files: this.tailers.flatMap((t) => t.tailer.stats()),
     };
@@ -201,8 +210,7 @@ export class LiveCollector {
       agg: this.agg,
       settingsFor: (a) => this.settingsFor(a),
       kernelLogRead: Boolean(this.cfg.kernelLog),
-      parseErrors: this.parseErrors,
-      lines: this.lines,
+      counts: this.ingest.counts,
       writingShare: this.stub ? (from, to) => this.meanWriting(from, to) : undefined,
     };
   }
@@ -228,49 +236,7 @@ export class LiveCollector {
     return this.lastStub && to >= Date.now() - this.cfg.stubStatusIntervalMs ? this.lastStub.writingShare : null;
   }
 
-  private settingsFor(addr: string): UpstreamSettings | null {
-    if (!this.conf) return null;
-    if (!this.settingsCache.has(addr)) this.settingsCache.set(addr, upstreamSettingsFor(this.conf, addr));
-    return this.settingsCache.get(addr)!;
-  }
-
-  private onAccess(line: string): void {
-    this.lines.access++;
-    this.exporter.countLines('access', 1);
-    const rec = this.parseAccess(line);
-    if (!rec) {
-      this.parseErrors.access++;
-      this.exporter.countParseErrors('access', 1);
-      return;
-    }
-    if (this.tzOffsetMin === undefined && !Number.isNaN(rec.tzOffsetMin)) this.tzOffsetMin = rec.tzOffsetMin;
-    this.agg.addAccess(rec);
-    this.exporter.setLastLine('access', rec.time);
-  }
-
-  private onError(line: string): void {
-    this.lines.error++;
-    this.exporter.countLines('error', 1);
-    const ev = parseErrorLine(line, this.tzOffsetMin);
-    if (!ev) {
-      this.parseErrors.error++;
-      this.exporter.countParseErrors('error', 1);
-      return;
-    }
-    this.agg.addError(ev);
-    this.exporter.setLastLine('error', ev.time);
-  }
-
-  private onKernel(line: string): void {
-    this.lines.kernel++;
-    this.exporter.countLines('kernel', 1);
-    const year = Number.isFinite(this.agg.maxTime) ? new Date(this.agg.maxTime).getUTCFullYear() : undefined;
-    const ev = parseKernelLine(line, { year, tzOffsetMin: this.tzOffsetMin });
-    if (ev) this.agg.addKernel(ev);
-  }
-
   private async afterRound(): Promise<void> {
-    for (const t of this.tailers) for (const f of t.tailer.stats()) this.exporter.setTailLag(f.path, f.lag);
     if (Date.now() - this.lastSave >= CHECKPOINT_EVERY_MS) await this.saveCheckpoint();
   }
 
@@ -282,7 +248,13 @@ export class LiveCollector {
       // Taken in one synchronous step: positions and counts describe the same delivered lines.
       const positionsBySource: Record<string, FilePosition[]> = {};
       for (const t of this.tailers) positionsBySource[t.source] = t.tailer.positions();
-      const state: SavedState = { exporter: this.exporter.toJSON(), tzOffsetMin: this.tzOffsetMin ?? null, positionsBySource };
+      this.syncExporter();
+      const state: SavedState = {
+        exporter: this.exporter.toJSON(),
+        ingest: structuredClone(this.ingest.counts),
+        tzOffsetMin: this.ingest.tzOffsetMin ?? null,
+        positionsBySource,
+      };
       try {
         await this.store!.save({ positions: Object.values(positionsBySource).flat(), state });
       } catch (e) {
@@ -291,4 +263,13 @@ export class LiveCollector {
     });
     return this.saving;
   }
+}
+
+/** The line counts a checkpoint of 0.1.0 kept only in the exporter's series. */
+function countsFromExporter(st: ExporterState): IngestCounts {
+  const v = (key: 'lines' | 'parseErrors', src: string) => st.value(key, [src]) ?? 0;
+  return {
+    lines: { access: v('lines', 'access'), error: v('lines', 'error'), kernel: v('lines', 'kernel') },
+    parseErrors: { access: v('parseErrors', 'access'), error: v('parseErrors', 'error'), kernel: 0, too_long: v('parseErrors', 'too_long') },
+  };
 }

@@ -238,3 +238,48 @@ describe('watch and SIGHUP', () => {
     }
   });
 });
+
+describe('watch reads every log the way diagnose does', () => {
+  it('parses two access logs written in different formats, each in its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ud-formats-'));
+    const site = join(dir, 'site.log');
+    const api = join(dir, 'api.log');
+    const conf = join(dir, 'nginx.conf');
+    writeFileSync(
+      conf,
+      `events {}\nhttp {\n  log_format short '$remote_addr [$time_local] "$request" $status $upstream_addr';\n` +
+        `  log_format timed '$msec $status "$request" $upstream_addr $upstream_response_time';\n` +
+        `  upstream app { server 10.0.0.5:8080; }\n  server {\n    listen 127.0.0.1:8080;\n    access_log ${site} short;\n` +
+        `    location /api { proxy_pass http://app; access_log ${api} timed; }\n  }\n}\n`,
+    );
+    const now = Date.now();
+    writeFileSync(site, `10.1.1.1 [${new Date(now).toUTCString().replace(/^\w+, (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1/$2/$3:$4')} +0000] "GET /a HTTP/1.1" 200 10.0.0.5:8080\n`);
+    writeFileSync(api, `${(now / 1000).toFixed(3)} 502 "GET /api HTTP/1.1" 10.0.0.5:8080 0.003\n`);
+    const w = await startWatch(['--access', site, api, '--nginx-conf', conf, '--start-at', 'beginning']);
+    try {
+      await waitFor('both lines', async () => (await accessLines(w)) === 2, 20_000);
+      const m = await w.metrics();
+      expect(sumOf(m, 'upstream_doctor_parse_errors_total', { source: 'access' })).toBe(0);
+      expect(sumOf(m, 'upstream_doctor_requests_total', { upstream: '10.0.0.5:8080' })).toBe(2);
+      const health = (await (await fetch(`${w.base}/healthz`)).json()) as { lines: { access: number } };
+      expect(health.lines.access).toBe(2);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('counts a line longer than the limit as a parse error of source too_long, in /metrics and /healthz', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ud-long-'));
+    const log = join(dir, 'access.log');
+    writeFileSync(log, [line(), `${'x'.repeat(200_000)}`, line()].join('\n') + '\n');
+    const w = await startWatch(['--access', log, '--start-at', 'beginning']);
+    try {
+      await waitFor('the two good lines', async () => (await accessLines(w)) === 2, 20_000);
+      await waitFor('the dropped line', async () => sumOf(await w.metrics(), 'upstream_doctor_parse_errors_total', { source: 'too_long' }) === 1, 20_000);
+      const health = (await (await fetch(`${w.base}/healthz`)).json()) as { parse_errors: { too_long: number } };
+      expect(health.parse_errors.too_long).toBe(1);
+    } finally {
+      await w.stop();
+    }
+  });
+});

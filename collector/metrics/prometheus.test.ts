@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { Aggregator, FOLDED_UPSTREAM, NO_UPSTREAM } from '../aggregate/aggregator';
 import { CONNECT_BOUNDS_S } from '../aggregate/buckets';
 import { CAUSE_IDS } from '../diagnose/causes';
+import { emptyCounts, type IngestCounts } from '../ingest/ingest';
 import type { AccessRecord, Attempt, ErrorEvent, KernelEvent } from '../parse/types';
 import { ExporterState } from './store';
 import { parseExposition, type ExpoFamily, type ExpoSample } from '../testing/exposition';
@@ -12,6 +13,15 @@ import { METRICS, STATUS_LABELS, type MetricDef } from './catalogue';
 import { ExporterConfigError, PrometheusExporter } from './prometheus';
 
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
+const NEWEST = { access: NaN, error: NaN, kernel: NaN };
+
+/** Ingest counts with the given lines and parse errors per source, the rest 0. */
+function counts(lines: Partial<IngestCounts['lines']>, parseErrors: Partial<IngestCounts['parseErrors']> = {}): IngestCounts {
+  const c = emptyCounts();
+  Object.assign(c.lines, lines);
+  Object.assign(c.parseErrors, parseErrors);
+  return c;
+}
 const A = '10.0.0.5:8080';
 const B = '10.0.0.6:8080';
 const CLIENT_IP = '203.0.113.77';
@@ -228,7 +238,7 @@ describe('PrometheusExporter', () => {
     agg.addAccess(rec(1, [DEAD_REUSE]));
     agg.addError(errorEvent(1, 'reset_by_peer', 'reading_response_header'));
     agg.addError({ ...errorEvent(2, 'client_closed', 'reading_client_body'), upstreamAddr: '', upstream: '' });
-    ex.countLines('access', 2);
+    ex.setIngest(counts({ access: 2 }), NEWEST);
     const text = await ex.metrics();
     expect(text).not.toContain(CLIENT_IP);
     expect(text).not.toContain('/account');
@@ -247,7 +257,7 @@ describe('PrometheusExporter', () => {
 
   it('counts kernel kills once each and zero-fills the kinds once a kernel log is read', async () => {
     const { ex, agg } = setup();
-    ex.countLines('kernel', 3);
+    ex.setIngest(counts({ kernel: 3 }), NEWEST);
     const kill: KernelEvent = { time: T0, kind: 'oom_kill', pid: 4242, process: 'node', message: 'Killed process 4242 (node)' };
     agg.addKernel(kill);
     agg.addKernel({ ...kill, time: T0 + 10, message: 'oom_reaper: reaped process 4242 (node)' }); // same kill
@@ -302,12 +312,9 @@ describe('PrometheusExporter', () => {
 
   it('never lets a counter go down, and keeps the newest line time', async () => {
     const { ex } = setup();
-    ex.countLines('access', 10);
-    ex.countLines('access', -5);
-    ex.countLines('access', NaN);
-    ex.countParseErrors('too_long', 2);
-    ex.setLastLine('access', T0 + 5000);
-    ex.setLastLine('access', T0); // an older line read later
+    ex.setIngest(counts({ access: 10 }, { too_long: 2 }), { ...NEWEST, access: T0 + 5000 });
+    ex.setIngest(counts({ access: 5 }), { ...NEWEST, access: T0 }); // lower counts, an older line: ignored
+    ex.setIngest(counts({ access: NaN }), NEWEST);
     ex.setTailLag('/var/log/nginx/access.log', 4096);
     const fams = await scrape(ex);
     expect(total(fams, M.lines.name, { source: 'access' })).toBe(10);
@@ -353,8 +360,8 @@ describe('PrometheusExporter', () => {
     const feed = (agg: Aggregator, ex: PrometheusExporter, from: number, to: number) => {
       for (const r of records.slice(from, to)) agg.addAccess(r);
       for (const e of errors) if (e.time >= T0 + from * 100 && e.time < T0 + to * 100) agg.addError(e);
-      ex.countLines('access', to - from);
-      ex.setLastLine('access', records[to - 1].time);
+      // The ingest counts are cumulative and travel in the checkpoint: after `to` records, `to` lines.
+      ex.setIngest(counts({ access: to }), { ...NEWEST, access: records[to - 1].time });
     };
 
     const whole = setup();

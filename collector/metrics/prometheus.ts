@@ -5,6 +5,7 @@
 import { Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import type { AggregatorListener, AttemptOutcome } from '../aggregate/aggregator';
 import { CAUSE_IDS, type CauseId } from '../diagnose/causes';
+import type { IngestCounts } from '../ingest/ingest';
 import type { AccessRecord, ErrorEvent, KernelEvent } from '../parse/types';
 import type { StubStatusSample } from '../sources/stubStatus';
 import {
@@ -19,6 +20,7 @@ import {
   CONNECTION_STATES,
   FAILURE_KINDS,
   KERNEL_KINDS,
+  LINE_SOURCES,
   OUTCOMES,
   errorClassLabel,
   errorPhaseLabel,
@@ -27,7 +29,6 @@ import {
   type FailureKind,
   type LineSource,
   type Outcome,
-  type ParseErrorSource,
   type StatusLabel,
 } from './labelValues';
 import { METRICS, STATUS_LABELS, type MetricDef, type MetricKey } from './catalogue';
@@ -160,7 +161,6 @@ export class PrometheusExporter implements AggregatorListener {
   // the aggregator's own work per record. Keys are the aggregator's capped upstream keys.
   private readonly upstreamSeries = new Map<string, UpstreamSeries>();
   private readonly requestSeries = new Map<string, Record<StatusLabel, ScalarSeries | null>>();
-  private readonly lineSeries = new Map<LineSource, ScalarSeries | null>();
   private kernelFilled = false;
 
   constructor(opts: PrometheusExporterOptions = {}) {
@@ -236,31 +236,30 @@ export class PrometheusExporter implements AggregatorListener {
 
   // ── What the watch command reports besides records ──
 
-  /** Called per line by the watch command, so the series is held like the per-upstream ones. */
-  countLines(source: LineSource, n: number): void {
-    let s = this.lineSeries.get(source);
-    if (s === undefined) {
-      s = this.st.seriesRef('lines', [source]);
-      this.lineSeries.set(source, s);
-      this.st.zero('parseErrors', [source]);
-      if (source === 'kernel') this.fillKernel();
+  /**
+   * The ingest path's counts and newest line times, read when /metrics is scraped (the one line counter
+   * lives in Ingest; this mirrors it). Counters only ever move up, and a source shows up with its parse
+   * errors at 0 once it has lines.
+   */
+  setIngest(counts: IngestCounts, newest: Record<LineSource, number>): void {
+    const st = this.st;
+    const up = (s: ScalarSeries | null, v: number) => {
+      if (s && v > s.value && v < Infinity) s.value = v;
+    };
+    for (const src of LINE_SOURCES) {
+      if (counts.lines[src] === 0) continue;
+      up(st.seriesRef('lines', [src]), counts.lines[src]);
+      up(st.seriesRef('parseErrors', [src]), counts.parseErrors[src]);
+      if (src === 'kernel') this.fillKernel();
+      const t = newest[src] / 1000;
+      const have = st.value('lastLine', [src]);
+      if (Number.isFinite(t) && (have === undefined || t > have)) st.set('lastLine', [src], t);
     }
-    if (s && n >= 0 && n < Infinity) s.value += n;
-  }
-
-  countParseErrors(source: ParseErrorSource, n: number): void {
-    this.st.inc('parseErrors', [source], n);
+    if (counts.parseErrors.too_long > 0) up(st.seriesRef('parseErrors', ['too_long']), counts.parseErrors.too_long);
   }
 
   setTailLag(file: string, bytes: number): void {
     this.st.set('tailLag', [file], Math.max(0, bytes));
-  }
-
-  /** Keeps the newest time seen, so a late line from another file does not move it back. */
-  setLastLine(source: LineSource, epochMs: number): void {
-    const s = epochMs / 1000;
-    const have = this.st.value('lastLine', [source]);
-    if (have === undefined || s > have) this.st.set('lastLine', [source], s);
   }
 
   setReadTimeout(upstream: string, seconds: number): void {

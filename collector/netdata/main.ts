@@ -49,6 +49,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const live = new StateReader(collector.exporter.state, cfg.diagnosisWindowMs);
   // Counts as they are before the first line is read: 0, or what a checkpoint restored.
   const start = new StateReader(ExporterState.fromJSON(collector.exporter.state.toJSON()), cfg.diagnosisWindowMs);
+  collector.syncExporter();
   live.tick(Date.now());
   const plugin = new NetdataPlugin(live, start, {
     updateEvery,
@@ -81,6 +82,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const periodMs = updateEvery * 1000;
   const collect = () => {
     if (stopping) return;
+    collector.syncExporter();
     live.tick(Date.now());
     const text = plugin.collect();
     if (text) process.stdout.write(text);

@@ -6,6 +6,7 @@ import { toSignals } from './measure';
 import { UpstreamStats, type ErrorSample, type FailureSample } from '../aggregate/upstreamStats';
 import { judge, type Verdict } from '../diagnose/engine';
 import type { CauseId } from '../diagnose/causes';
+import type { IngestCounts } from '../ingest/ingest';
 import type { UpstreamSettings } from '../parse/types';
 
 export interface DiagnosisQuery {
@@ -18,8 +19,8 @@ export interface DiagnosisSources {
   agg: Aggregator;
   settingsFor: (addr: string) => UpstreamSettings | null;
   kernelLogRead: boolean;
-  parseErrors: Record<string, number>;
-  lines: Record<string, number>;
+  /** Lines read and parse errors per source, from the ingest path. */
+  counts: IngestCounts;
   /** Mean Writing share of active connections (stub_status) over a time span; absent offline. */
   writingShare?: (from: number, to: number) => number | null;
 }
@@ -138,9 +139,9 @@ export function buildDiagnosis(src: DiagnosisSources, q: DiagnosisQuery = {}): D
       upstreams,
       points: points(src, range, q.upstream, readTimeout),
     },
-    parse_errors: Object.values(src.parseErrors).reduce((a, b) => a + b, 0),
-    parse_errors_by_source: src.parseErrors,
-    lines: src.lines,
+    parse_errors: Object.values(src.counts.parseErrors).reduce((a, b) => a + b, 0),
+    parse_errors_by_source: { ...src.counts.parseErrors },
+    lines: { ...src.counts.lines },
   };
 }
 

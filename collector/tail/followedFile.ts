@@ -64,6 +64,8 @@ export class FollowedFile {
   detachedAt: number | null = null;
   lastGrowthAt: number;
   truncations = 0;
+  /** Of the splitter's dropped lines, how many the tailer has passed on. */
+  tooLongReported = 0;
   /** Truncations after which the lines not yet read were found in the rotator's copy and read there. */
   fromCopy = 0;
   cutPartial = 0;

@@ -414,16 +414,35 @@ export function upstreamSettingsFor(conf: NginxConfig, addr: string): UpstreamSe
   return pick(conf.locations.map((l) => l.settings));
 }
 
+/** A cached `upstreamSettingsFor` over one config (always null without one). */
+export function settingsLookup(conf: NginxConfig | null): (addr: string) => UpstreamSettings | null {
+  const cache = new Map<string, UpstreamSettings | null>();
+  return (addr) => {
+    if (!conf) return null;
+    let s = cache.get(addr);
+    if (s === undefined) cache.set(addr, (s = upstreamSettingsFor(conf, addr)));
+    return s;
+  };
+}
+
+/** `access.log.1`, `access.log.2.gz`, `access.log-20261203.gz` → `access.log`: the name a rotated log had. */
+export function unrotatedName(name: string): string {
+  return name.replace(/(\.\d+|-\d{8}(?:\d{2})?)?(\.(?:gz|xz|bz2|zst|lz4))?$/, '');
+}
+
 /**
  * The log_format an access log is written in: the access_log whose path matches `logPath` (exactly,
- * else by file name), otherwise the first access_log in the configuration, otherwise `combined`.
+ * else by file name, else by the name it had before rotation), otherwise the first access_log in the
+ * configuration, otherwise `combined`.
  */
 export function accessLogFormat(conf: NginxConfig, logPath?: string): LogFormatDef {
   let chosen = conf.accessLogs[0];
   if (logPath !== undefined) {
+    const name = path.basename(logPath);
     const exact = conf.accessLogs.find((a) => a.path === logPath);
-    const byName = conf.accessLogs.find((a) => path.basename(a.path) === path.basename(logPath));
-    chosen = exact ?? byName ?? chosen;
+    const byName = conf.accessLogs.find((a) => path.basename(a.path) === name);
+    const byOldName = conf.accessLogs.find((a) => path.basename(a.path) === unrotatedName(name));
+    chosen = exact ?? byName ?? byOldName ?? chosen;
   }
   return (chosen && conf.logFormats.get(chosen.format)) || conf.logFormats.get('combined')!;
 }
