@@ -4,8 +4,8 @@
 //
 //   node build/bench/parseOnly.js FILE [--runs N] [--format F] [--impl DIR]...
 //
-// Each --impl names a directory holding built accessParser.js and lineReader.js (default: this build's
-// collector/parse). With one impl and --runs 1 it measures in this process and prints one JSON line.
+// Each --impl names a built collector directory holding parse/access/accessParser.js and
+// tail/lineReader.js (default: this build's collector/). With one impl and --runs 1 it measures in this process and prints one JSON line.
 
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -31,9 +31,9 @@ export interface ParseOnlyResult {
 
 function loadImpl(dir: string): Impl {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const parser = require(join(dir, 'accessParser.js')) as Pick<Impl, 'createAccessLineParser'>;
+  const parser = require(join(dir, 'parse', 'access', 'accessParser.js')) as Pick<Impl, 'createAccessLineParser'>;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const reader = require(join(dir, 'lineReader.js')) as Pick<Impl, 'readLines'>;
+  const reader = require(join(dir, 'tail', 'lineReader.js')) as Pick<Impl, 'readLines'>;
   return { createAccessLineParser: parser.createAccessLineParser, readLines: reader.readLines };
 }
 
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     else file = a;
   }
   if (file === '') throw new Error('usage: parseOnly FILE [--runs N] [--format F] [--impl DIR]...');
-  if (impls.length === 0) impls.push(resolve(__dirname, '../collector/parse'));
+  if (impls.length === 0) impls.push(resolve(__dirname, '../collector'));
 
   if (impls.length === 1 && runs === 1) {
     console.log(JSON.stringify(await parseOnly(impls[0], file, format)));

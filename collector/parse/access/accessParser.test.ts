@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { LogFormatError } from './logFormat';
+import { LogFormatError } from './formatSpec';
 import { createAccessLineParser, isJsonShapedFormat } from './accessParser';
 import { UPSTREAM_DOCTOR_FORMAT } from './namedFormats';
 

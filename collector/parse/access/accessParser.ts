@@ -1,7 +1,7 @@
 // One entry point for access-log lines: JSON lines are told apart by their first character, so a log that
 // mixes JSON and text (a format change mid-file) still parses, and `escape=json` logs need no flag.
 
-import { compileAccessFormat } from './logFormat';
+import { compileAccessFormat } from './compile';
 import { COMBINED, UPSTREAM_DOCTOR_FORMAT } from './namedFormats';
 import { createJsonLineParser, isJsonShapedFormat } from './jsonLine';
 import type { AccessRecord } from '../types';

@@ -6,7 +6,9 @@
 
 import fc from 'fast-check';
 import { accessLogLines } from '../../../bench/generate';
-import { assignRoles, compileAccessFormat, Role, ROLE_COUNT, roleOf, splitFormat, unescapeLogValue } from './logFormat';
+import { compileAccessFormat } from './compile';
+import { assignRoles, Role, ROLE_COUNT, roleOf, splitFormat } from './formatSpec';
+import { unescapeLogValue } from './unescape';
 import { COMBINED, UPSTREAM_DOCTOR_FORMAT } from './namedFormats';
 import { parseMsec, parseTimeIso, parseTimeLocal, type TzOut } from '../time';
 import type { AccessRecord, Attempt } from '../types';

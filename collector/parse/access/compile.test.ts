@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { compileAccessFormat, LogFormatError, splitFormat, unescapeLogValue } from './logFormat';
+import { compileAccessFormat } from './compile';
+import { LogFormatError, splitFormat } from './formatSpec';
+import { unescapeLogValue } from './unescape';
 import { COMBINED, UPSTREAM_DOCTOR_FORMAT } from './namedFormats';
 import type { AccessRecord, Attempt } from '../types';
 

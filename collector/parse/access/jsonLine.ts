@@ -2,7 +2,8 @@
 // the format is known, its keys say which variable each value holds (nested objects included); without
 // it, the usual key names are recognised. Values may be strings or numbers.
 
-import { assignRoles, compileAccessFormat, Role, ROLE_COUNT, splitFormat, type AccessFormatParser } from './logFormat';
+import { compileAccessFormat, type AccessFormatParser } from './compile';
+import { assignRoles, Role, ROLE_COUNT, splitFormat } from './formatSpec';
 import { parseMsec, parseTimeIso, parseTimeLocal, type TzOut } from '../time';
 import { parseAttempts, parseCount, parseDecimal, parseStatus3 } from './upstreamValues';
 import type { AccessRecord } from '../types';
