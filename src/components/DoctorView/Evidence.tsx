@@ -17,10 +17,10 @@ export function Evidence({ model, palette: p, links, width }: { model: DoctorMod
   const signature = CAUSES[v.cause]?.signature;
   return (
     <section data-testid="evidence" style={{ ...card(p), width }}>
-      <h3 style={heading(p, 15)}>{v.unexplained ? 'What the engine saw' : `Why: ${v.label}`}</h3>
-      {signature && !v.unexplained && <p style={{ margin: '0 0 6px', color: p.muted, fontSize: 13 }}>{signature}</p>}
+      <h3 style={heading(p, 15)}>{(v.status === 'unexplained') ? 'What the engine saw' : `Why: ${v.label}`}</h3>
+      {signature && !(v.status === 'unexplained') && <p style={{ margin: '0 0 6px', color: p.muted, fontSize: 13 }}>{signature}</p>}
       {/* The headline repeats the first evidence line when there is one; it carries the story otherwise. */}
-      {v.headline && v.headline !== v.label && (v.evidence.length === 0 || v.unexplained || v.cause === 'healthy') && (
+      {v.headline && v.headline !== v.label && (v.evidence.length === 0 || (v.status === 'unexplained') || v.cause === 'healthy') && (
         <p data-testid="verdict-headline" style={{ margin: '0 0 6px', fontSize: 13 }}>
           {v.headline}
         </p>
