@@ -1,5 +1,7 @@
 // The NOC page rendered on the server, for when the panel bundle has not been built: the verdict, the
 // flowchart path, the evidence and the four series as numbers. Every text that came from a log is escaped.
+// Its one inline stylesheet is allowed by hash in the policy the server sends with it (pagePolicy.ts);
+// the empty data: icon keeps the browser from asking for a /favicon.ico the collector does not have.
 import { nodeById } from '../diagnose/tree';
 import type { Diagnosis } from '../report/diagnosis';
 
@@ -20,7 +22,7 @@ export function renderFallbackPage(d: Diagnosis): string {
     ...d.examples.errors.map((x) => `<li>${e(new Date(x.time).toISOString())} ${e(x.message)} ${e(x.request)}</li>`),
   ].join('');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="10">
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="10"><link rel="icon" href="data:,">
 <title>Upstream Doctor — ${e(top.label)}</title>
 <style>body{font:16px system-ui,sans-serif;margin:2rem;background:#111217;color:#ccccdc}
 h1{font-size:3rem;margin:0}.bad{color:#f2495c}.ok{color:#73bf69}td,th{padding:.2rem .8rem;text-align:left}</style>
