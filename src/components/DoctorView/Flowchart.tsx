@@ -117,6 +117,7 @@ function Node({ n, p, tone }: { n: FlowNodeView; p: Palette; tone: Tone }) {
       {n.lines.map((line, i) => (
         <text
           key={i}
+          data-role="label"
           x={n.x + n.w / 2}
           y={top + i * lineH}
           textAnchor="middle"
