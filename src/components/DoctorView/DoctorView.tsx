@@ -179,8 +179,8 @@ export function DoctorView(props: DoctorViewProps) {
   );
   const stats = <StatStrip stats={model.stats} thresholds={t} palette={p} width={sideWidth} type={type} />;
   const evidence = <Evidence model={model} palette={p} links={props.links ?? []} width={sideWidth} type={type} />;
-  // Beside the flowchart the 502 trend is the second thing a wall shows: as tall as a quarter screen.
-  const trend = show('rate_502') && chart502(sideWidth, twoCols ? clamp(height * 0.24, 160, 300) : chartH, type, true);
+  // Beside the flowchart the 502 trend is the second thing a wall shows: about a fifth of the screen tall.
+  const trend = show('rate_502') && chart502(sideWidth, twoCols ? clamp(height * 0.22, 160, 280) : chartH, type, true);
 
   return (
     <div data-testid="doctor-view" data-state="ready" data-compact="false" data-layout={twoCols ? 'wide' : 'column'} style={root}>

@@ -135,11 +135,11 @@ export function TimeChart(props: TimeChartProps) {
           onMouseUp={drag ? (e) => finish(localX(e.clientX)) : undefined}
           onMouseLeave={drag ? () => setDrag(null) : undefined}
         >
-          {[0, 0.5, 1].map((f) => (
-            <g key={f}>
-              <line x1={M.left} x2={M.left + plotW} y1={y(yMax * f)} y2={y(yMax * f)} stroke={p.grid} strokeWidth={1} />
-              <text x={M.left - 4} y={y(yMax * f) + fs * 0.35} textAnchor="end" fontSize={fs} fill={p.muted}>
-                {props.formatValue(yMax * f)}
+          {gridValues(yMax).map((v) => (
+            <g key={v}>
+              <line x1={M.left} x2={M.left + plotW} y1={y(v)} y2={y(v)} stroke={p.grid} strokeWidth={1} />
+              <text x={M.left - 4} y={y(v) + fs * 0.35} textAnchor="end" fontSize={fs} fill={p.muted}>
+                {props.formatValue(v)}
               </text>
             </g>
           ))}
@@ -283,6 +283,15 @@ function guessStep(ts: number[]): number {
   let best = Infinity;
   for (let i = 1; i < u.length; i++) best = Math.min(best, u[i] - u[i - 1]);
   return best;
+}
+
+/**
+ * Grid lines: zero, the top, and a round value between them (half the top, unless half of it is not
+ * round: a top of 25 % gets its middle line at 10 %, not at a "13 %" that is really 12.5).
+ */
+export function gridValues(yMax: number): number[] {
+  const mid = niceMax(yMax / 2.5);
+  return mid > 0 && mid < yMax ? [0, mid, yMax] : [0, yMax];
 }
 
 /** 1, 2, 2.5 or 5 times a power of ten, at or above `v`. */

@@ -48,7 +48,7 @@ export interface VerdictProps {
   formatTime: (ms: number) => string;
   /** The start of an incident ("since 20:12 UTC"). */
   formatClock: (ms: number, ref: number) => string;
-  /** A small tile: "since" joins the where line instead of taking a block of its own. */
+  /** A small tile: "since" joins a shorter where line instead of taking a block of its own. */
   compact?: boolean;
 }
 
@@ -58,7 +58,8 @@ export function VerdictBanner({ model, palette, size, formatTime, formatClock, c
   const fg = palette.onToneFill;
   const t = verdictText(v, { time: formatTime, clock: formatClock });
   const line = Math.max(12, Math.round(size * 0.4));
-  const where = compact && t.since ? [`since ${t.since.at}`, ...t.where] : t.where;
+  // A small tile keeps one short line: since when, and the first of where (the upstream, if there is one).
+  const where = compact ? [...(t.since ? [`since ${t.since.at}`] : []), ...t.where.slice(0, 1)] : t.where;
   const sinceBlock = !compact && t.since;
   return (
     <div
