@@ -154,6 +154,7 @@ describe('log text in the page', () => {
       expect(d.examples.requests[0]).toEqual(expect.objectContaining({ upstream: '10.9.9.9:80', status: 502, time: expect.any(Number) }));
     } finally {
       await close(server);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
