@@ -1,17 +1,14 @@
 // Turns the page bundle into one self-contained index.html: the script inlined, and a Content Security
 // Policy that allows exactly that script and that stylesheet (by hash) and fetches to its own origin.
 // One file is all the collector has to serve at `/`, and log text that somehow became markup still
-// could not run.
-import crypto from 'crypto';
+// could not run. The policy comes from the collector's own policy function, which also writes the
+// header the collector sends with the page, so the <meta> and the header always agree.
 import fs from 'fs';
 import type { Compiler } from 'webpack';
+import { inlinePolicy } from '../../collector/serve/pagePolicy';
 
 export const SCRIPT_SLOT = '<!-- page-script -->';
 export const CSP_SLOT = '%CSP%';
-
-export function sha256(text: string): string {
-  return `'sha256-${crypto.createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-}
 
 /** Script text that cannot end its own <script> element or open an HTML comment inside it. */
 export function scriptSafe(js: string): string {
@@ -23,16 +20,8 @@ export function inlinePage(template: string, js: string, licenses = ''): string 
     throw new Error(`page template needs ${SCRIPT_SLOT} and ${CSP_SLOT}`);
   }
   const script = scriptSafe(js);
-  const styles = [...template.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => sha256(m[1]));
-  const csp = [
-    "default-src 'none'",
-    `script-src ${sha256(script)}`,
-    `style-src ${styles.length ? styles.join(' ') : "'none'"}`,
-    "connect-src 'self'",
-    "img-src 'self' data:",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  const styles = [...template.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]);
+  const csp = inlinePolicy({ scripts: [script], styles });
   // Third-party license notices travel with the code, in a comment after the document.
   const notices = licenses.trim() ? `\n<!--\n${licenses.replace(/--/g, '- -').trim()}\n-->\n` : '';
   return template.replace(CSP_SLOT, () => csp).replace(SCRIPT_SLOT, () => `<script>${script}</script>`) + notices;

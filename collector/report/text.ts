@@ -1,6 +1,7 @@
 // The terminal report: the verdict first, large enough to read at a glance, then why, then what to do.
 import { nodeById, answersOnPath } from '../diagnose/tree';
 import type { Diagnosis } from './diagnosis';
+import { headline } from './headline';
 
 export interface TextOptions {
   color: boolean;
@@ -10,18 +11,15 @@ export function renderText(d: Diagnosis, opts: TextOptions): string {
   const c = painter(opts.color);
   const top = d.causes[0];
   const out: string[] = [];
-  const status = d.status ?? (d.likely_cause === 'healthy' ? 'healthy' : 'named');
-  const verdictColor = status === 'healthy' ? c.green : c.red;
+  const h = headline(d);
+  const verdictColor = h.healthy ? c.green : c.red;
   const candidate = `${top.label}  ${c.dim(`(${d.likely_cause}, score ${top.score.toFixed(2)})`)}`;
   out.push(c.bold('Upstream Doctor'));
-  if (status === 'collecting') {
-    out.push(`  Verdict    ${c.bold(`Collecting evidence: ${d.failures} upstream failure${d.failures === 1 ? '' : 's'} so far`)}`);
-    if (d.likely_cause !== 'healthy') out.push(`  Leaning    ${candidate}`);
-  } else if (status === 'unexplained') {
-    out.push(`  Verdict    ${verdictColor(c.bold('Unexplained upstream failures'))}  ${c.dim(`(${d.failures} failures match no known pattern)`)}`);
-    if (d.likely_cause !== 'healthy') out.push(`  Closest    ${candidate}`);
+  if (h.candidate || d.status === 'collecting' || d.status === 'unexplained') {
+    out.push(`  Verdict    ${d.status === 'collecting' ? c.bold(h.title) : verdictColor(c.bold(h.title))}`);
+    if (h.candidate) out.push(`  ${h.candidate.role.padEnd(10)} ${candidate}`);
   } else {
-    out.push(`  Verdict    ${verdictColor(c.bold(top.label))}  ${c.dim(`(${d.likely_cause}, score ${top.score.toFixed(2)})`)}`);
+    out.push(`  Verdict    ${verdictColor(c.bold(h.title))}  ${c.dim(`(${d.likely_cause}, score ${top.score.toFixed(2)})`)}`);
   }
   if (d.upstream) out.push(`  Upstream   ${clean(d.upstream)}`);
   if (d.incident) out.push(`  Since      ${d.incident.since} (${d.incident.failures} failures in this incident)`);

@@ -1,10 +1,11 @@
 // The HTTP side against a real server on 127.0.0.1 and a real diagnosis of the bundled samples.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFiles } from '../ingest/files';
 import { buildDiagnosis, type DiagnosisSources } from '../report/diagnosis';
+import { documentPolicy, inlineTexts, NOTHING_POLICY } from './pagePolicy';
 import { createCollectorServer, listen } from './server';
 
 const sample = (name: string, file: string) => join(__dirname, '../../samples', name, file);
@@ -77,11 +78,47 @@ describe('collector HTTP server', () => {
     expect((await fetch(`${base}/api/diagnosis`, { method: 'POST' })).status).toBe(405);
   });
 
-  it('renders the fallback page with the verdict', async () => {
+  it('renders the fallback page with the verdict, under a policy that admits exactly its own stylesheet', async () => {
     const res = await fetch(`${base}/`);
-    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     const html = await res.text();
     expect(html).toMatch(/Load balancer \/ NAT idle timeout/);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toBe(documentPolicy(html));
+    expect(inlineTexts(html).styles).toHaveLength(1);
+    expect(csp).toContain("script-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe/);
+  });
+
+  it('lets the API, metrics and errors load nothing, and keeps the other safety headers', async () => {
+    for (const path of ['/api/diagnosis', '/api/series', '/metrics', '/healthz', '/nope']) {
+      const res = await fetch(`${base}${path}`);
+      expect([path, res.headers.get('content-security-policy')]).toEqual([path, NOTHING_POLICY]);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
+});
+
+describe('the built page', () => {
+  const PAGE_DIR = join(__dirname, '../../build/page');
+
+  it("is sent with its own <meta> policy as the header, plus frame-ancestors 'none' (which a <meta> cannot say)", async () => {
+    if (!existsSync(join(PAGE_DIR, 'index.html'))) throw new Error(`${PAGE_DIR}/index.html is missing: run npm run build`);
+    const html = readFileSync(join(PAGE_DIR, 'index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1];
+    const { server, base } = await start(await sourcesFor(sample('healthy', 'access.log')), PAGE_DIR);
+    try {
+      for (const path of ['/', '/index.html']) {
+        const res = await fetch(`${base}${path}`);
+        expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        expect(res.headers.get('content-security-policy')).toBe(`${meta}; frame-ancestors 'none'`);
+      }
+      expect(meta).toMatch(/script-src 'sha256-[^' ]+'(;|$)/);
+      expect(meta).not.toMatch(/unsafe|\*/);
+    } finally {
+      await close(server);
+    }
   });
 });
 
@@ -117,25 +154,31 @@ describe('log text in the page', () => {
       expect(d.examples.requests[0]).toEqual(expect.objectContaining({ upstream: '10.9.9.9:80', status: 502, time: expect.any(Number) }));
     } finally {
       await close(server);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('serves the built page folder without letting a path escape it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ud-page-'));
     mkdirSync(join(dir, 'assets'));
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>page</title>');
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>page</title><script>go()</script>');
     writeFileSync(join(dir, 'assets', 'page.js'), 'console.log(1)');
     writeFileSync(join(tmpdir(), 'ud-secret.txt'), 'secret');
     const src = await sourcesFor(sample('healthy', 'access.log'));
     const { server, base } = await start(src, dir);
     try {
-      expect(await (await fetch(`${base}/`)).text()).toContain('<title>page</title>');
+      const page = await fetch(`${base}/`);
+      const html = await page.text();
+      expect(html).toContain('<title>page</title>');
+      expect(page.headers.get('content-security-policy')).toBe(documentPolicy(html));
       const js = await fetch(`${base}/assets/page.js`);
       expect(js.headers.get('content-type')).toMatch(/javascript/);
+      expect(js.headers.get('content-security-policy')).toBe(NOTHING_POLICY);
       expect((await fetch(`${base}/..%2fud-secret.txt`)).status).toBe(404);
       expect((await fetch(`${base}/%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
     } finally {
       await close(server);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,10 +1,13 @@
 // The collector's HTTP side: /metrics for Prometheus, /api/diagnosis for the panel and the page, and the
 // NOC page itself. Binds where it is told (loopback by default); answers bad input with 400 and a reason.
+// Every response carries a Content Security Policy: a document's allows exactly its own inline code
+// (pagePolicy.ts), anything else's allows nothing.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Diagnosis, DiagnosisQuery } from '../report/diagnosis';
 import { renderFallbackPage } from './fallbackPage';
+import { documentPolicy, NOTHING_POLICY } from './pagePolicy';
 import { BadRequest, parseDiagnosisQuery } from './query';
 
 export interface ServerHandlers {
@@ -32,7 +35,7 @@ const TYPES: Record<string, string> = {
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
-  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+  'content-security-policy': NOTHING_POLICY,
   'referrer-policy': 'no-referrer',
 };
 
@@ -85,7 +88,7 @@ async function handle(h: ServerHandlers, req: IncomingMessage, res: ServerRespon
 
 async function servePage(h: ServerHandlers, pathname: string, res: ServerResponse): Promise<void> {
   if (!h.pageDir) {
-    if (pathname === '/' || pathname === '/index.html') return send(res, 200, TYPES['.html'], renderFallbackPage(h.diagnosis({})));
+    if (pathname === '/' || pathname === '/index.html') return sendDocument(res, renderFallbackPage(h.diagnosis({})));
     return send(res, 404, 'application/json', JSON.stringify({ error: 'not found' }));
   }
   const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
@@ -93,10 +96,17 @@ async function servePage(h: ServerHandlers, pathname: string, res: ServerRespons
   if (!file.startsWith(normalize(h.pageDir) + sep)) return send(res, 404, 'application/json', JSON.stringify({ error: 'not found' }));
   try {
     if (!(await stat(file)).isFile()) throw new Error('not a file');
-    return send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', await readFile(file));
+    const body = await readFile(file);
+    if (extname(file) === '.html') return sendDocument(res, body.toString('utf8'));
+    return send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', body);
   } catch {
     return send(res, 404, 'application/json', JSON.stringify({ error: 'not found' }));
   }
+}
+
+/** An HTML page, with a policy that lets exactly its own inline script and style run. */
+function sendDocument(res: ServerResponse, html: string): void {
+  send(res, 200, TYPES['.html'], html, { 'content-security-policy': documentPolicy(html) });
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {

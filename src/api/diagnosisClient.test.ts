@@ -1,7 +1,6 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
-import path from 'path';
-import { startPageServer, type PageServer } from '../page/devServer';
+import { startCollectorApi, type CollectorApi } from '../testing/collectorApi';
 import { sampleSources } from '../testing/samples';
 import { DiagnosisApiError, diagnosisUrl, fetchDiagnosis, parseDiagnosis } from './diagnosisClient';
 
@@ -51,15 +50,12 @@ describe('parseDiagnosis', () => {
 });
 
 describe('fetchDiagnosis against a real loopback server', () => {
-  let server: PageServer;
+  let server: CollectorApi;
   let raw: http.Server;
   let rawUrl: string;
 
   beforeAll(async () => {
-    server = await startPageServer({
-      sources: await sampleSources('backend_crash'),
-      pageFile: path.join(__dirname, '..', '..', 'build', 'page', 'index.html'),
-    });
+    server = await startCollectorApi(await sampleSources('backend_crash'));
     raw = http.createServer((req, res) => {
       if (req.url?.startsWith('/slow')) return void setTimeout(() => res.end('{}'), 2000).unref();
       if (req.url?.startsWith('/html')) return void res.end('<html>not json</html>');

@@ -65,11 +65,26 @@ describe('flowchart layout', () => {
     expect(v.edges).toHaveLength(EDGES.length);
   });
 
-  it('is taller than wide when vertical and wider than tall when horizontal', () => {
-    const vert = layoutFlowchart([], [], 'vertical');
+  it('runs the spine of "no" answers down when vertical and across when horizontal', () => {
+    const spine = (o: Orientation) => {
+      const v = layoutFlowchart([], [], o);
+      return ['A', 'B', 'D', 'F', 'I', 'K', 'M', 'H'].map((id) => v.nodes.find((n) => n.id === id)!);
+    };
+    const down = spine('vertical');
+    expect(new Set(down.map((n) => n.x)).size).toBe(1);
+    expect(down.map((n) => n.y)).toEqual([...down.map((n) => n.y)].sort((a, b) => a - b));
+    const across = spine('horizontal');
+    expect(new Set(across.map((n) => n.y)).size).toBe(1);
+    expect(across.map((n) => n.x)).toEqual([...across.map((n) => n.x)].sort((a, b) => a - b));
     const hor = layoutFlowchart([], [], 'horizontal');
-    expect(vert.height).toBeGreaterThan(vert.width);
     expect(hor.width).toBeGreaterThan(hor.height);
+  });
+
+  it('keeps every label whole at the node size: nothing cut with an ellipsis', () => {
+    for (const o of ['vertical', 'horizontal'] as const) {
+      const cut = layoutFlowchart([], [], o).nodes.filter((n) => n.lines.some((l) => l.endsWith('…')));
+      expect([o, cut.map((n) => n.id)]).toEqual([o, []]);
+    }
   });
 
   it('lights exactly the edges of the walk', () => {

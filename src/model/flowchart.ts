@@ -121,13 +121,22 @@ export interface LayoutSize {
 }
 
 export const LAYOUT: Record<Orientation, LayoutSize> = {
-  vertical: { nodeW: 230, nodeH: 52, gapMain: 22, gapCross: 84 },
-  horizontal: { nodeW: 148, nodeH: 70, gapMain: 34, gapCross: 40 },
+  vertical: { nodeW: 260, nodeH: 54, gapMain: 18, gapCross: 92 },
+  horizontal: { nodeW: 190, nodeH: 80, gapMain: 34, gapCross: 40 },
 };
 
-/** Characters per line for a node of this width at the view's node font. */
+/**
+ * Type sizes in drawing units. The drawing scales to its tile (up to 1.3×), so the labels are large in
+ * units and the gaps small: on a 1920-wide wall screen the labels come out above 20 px and the whole
+ * chart still fits beside the evidence under the verdict.
+ */
+export const FLOW_TYPE = { label: 16, lineHeight: 18, id: 12, edge: 14 };
+/** The strip at the top of a node that holds its id (left) and score (right); the label sits below it. */
+export const ID_STRIP = 12;
+
+/** Characters per line for a node of this width at the node label size (about 0.56 em per character). */
 function charsFor(nodeW: number): number {
-  return Math.max(8, Math.floor((nodeW - 16) / 7.2));
+  return Math.max(8, Math.floor((nodeW - 16) / (FLOW_TYPE.label * 0.56)));
 }
 
 export function layoutFlowchart(

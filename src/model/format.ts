@@ -37,3 +37,24 @@ export function utcDateTime(ms: number): string {
   const iso = new Date(ms).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
+
+/** HH:MM UTC — "since" on the wall; with the date too when it is not the UTC day of `ref`. */
+export function utcClock(ms: number, ref: number = ms): string {
+  if (!Number.isFinite(ms)) return '–';
+  const iso = new Date(ms).toISOString();
+  const sameDay = Number.isFinite(ref) && new Date(ref).toISOString().slice(0, 10) === iso.slice(0, 10);
+  return `${sameDay ? '' : `${iso.slice(0, 10)} `}${iso.slice(11, 16)} UTC`;
+}
+
+/** A duration the way a person says it: "40 s", "14 min", "2 h 5 min", "3 d 4 h". */
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}

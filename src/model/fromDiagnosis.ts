@@ -9,10 +9,14 @@ import {
   type DoctorModel,
   type ExampleError,
   type ExampleRequest,
+  type Incident,
   type RankedCause,
   type TimeWindow,
   type UpstreamRow,
+  type VerdictStatus,
 } from './types';
+
+const STATUSES: readonly VerdictStatus[] = ['named', 'collecting', 'unexplained', 'healthy'];
 
 export function fromDiagnosis(d: Diagnosis, upstream: string | null = null): DoctorModel {
   const notices: string[] = [];
@@ -24,8 +28,10 @@ export function fromDiagnosis(d: Diagnosis, upstream: string | null = null): Doc
   const top = causes.find((c) => c.id === d.likely_cause) ?? causes[0];
   const causeId = d.likely_cause as CauseId;
   const path = d.flowchart_path ?? [];
-  const unexplained = path[path.length - 1] === UNEXPLAINED_LEAF;
-  const label = top?.label || CAUSES[causeId]?.label || d.likely_cause;
+  const status = statusOf(d.status, causeId, path);
+  // Without a cause to name, the engine's "healthy" entry only says how little it saw: never call that healthy.
+  const noCause = status !== 'healthy' && causeId === 'healthy';
+  const label = status === 'unexplained' ? 'Unexplained upstream failures' : noCause ? 'No leading cause yet' : top?.label || CAUSES[causeId]?.label || d.likely_cause;
   const points = Array.isArray(series.points) ? series.points : [];
   const lineName = upstream ?? 'all upstreams';
   const requests = num(series.requests);
@@ -35,14 +41,16 @@ export function fromDiagnosis(d: Diagnosis, upstream: string | null = null): Doc
     message: null,
     verdict: {
       cause: causeId,
-      label: unexplained ? 'Unexplained upstream failures' : label,
+      label,
+      status,
       headline: typeof d.summary === 'string' && d.summary ? d.summary : label,
       score: top ? num(top.score) : null,
       upstream: top?.upstream || d.upstream || null,
       evidence: top?.evidence ?? [],
-      fix: unexplained ? [] : top?.fix?.length ? top.fix : (CAUSES[causeId]?.fix ?? []),
+      fix: noCause ? [] : top?.fix?.length ? top.fix : (CAUSES[causeId]?.fix ?? []),
       window: windowOf(top?.window ?? d.window),
-      unexplained,
+      failures: num(d.failures),
+      incident: status === 'healthy' ? null : incidentOf(d.incident),
     },
     others: causes.filter((c) => c !== top).map(ranked),
     path,
@@ -71,6 +79,7 @@ export function fromDiagnosis(d: Diagnosis, upstream: string | null = null): Doc
           cause: u.likely_cause,
           score: num(u.score),
           requests: num(u.requests),
+          failures: num(u.failed_attempts),
           rate502: num(u.rate_502),
           p95S: num(u.p95_upstream_response_s),
           reuseShare: num(u.connect_reuse_share),
@@ -111,6 +120,24 @@ export function fromDiagnosis(d: Diagnosis, upstream: string | null = null): Doc
     model.message = upstream ? `No requests to ${upstream} in this window` : 'No requests in this window';
   }
   return model;
+}
+
+/**
+ * The collector's `status`; an older collector has none, and then a named cause is `named`, and "healthy"
+ * is only healthy when the walk did not end at "verify upstream health".
+ */
+function statusOf(raw: unknown, cause: CauseId, path: readonly string[]): VerdictStatus {
+  if (STATUSES.includes(raw as VerdictStatus)) return raw as VerdictStatus;
+  if (cause !== 'healthy') return 'named';
+  return path[path.length - 1] === UNEXPLAINED_LEAF ? 'unexplained' : 'healthy';
+}
+
+function incidentOf(raw: Diagnosis['incident'] | undefined): Incident | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const since = Date.parse(raw.since);
+  const last = Date.parse(raw.last);
+  if (!Number.isFinite(since) || !Number.isFinite(last) || last < since) return null;
+  return { since, last, failures: num(raw.failures) ?? 0 };
 }
 
 function ranked(c: CauseResult): RankedCause {

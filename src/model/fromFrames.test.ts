@@ -39,6 +39,8 @@ describe('fromFrames: the verdict from the collector’s cause series', () => {
     expect(m.verdict?.cause).toBe('keepalive_idle_race');
     expect(m.verdict?.upstream).toBe('10.0.0.1:80');
     expect(m.verdict?.score).toBe(0.93);
+    // The gauges say which cause, not how many failures or since when.
+    expect(m.verdict).toEqual(expect.objectContaining({ status: 'named', failures: null, incident: null }));
     expect(m.verdict?.fix).toEqual(CAUSES.keepalive_idle_race.fix);
     expect(m.path).toEqual(pathTo(leafOf('keepalive_idle_race')));
     expect(m.path).toEqual(['A', 'B', 'D', 'E']);

@@ -92,7 +92,10 @@ export function fromFrames(frames: readonly DataFrame[], ctx: FramesContext): Do
       evidence: metricEvidence(top, stats),
       fix: info.fix,
       window: ctx.range,
-      unexplained: false,
+      // The cause gauges carry no more than the name: a named cause or healthy, no count, no incident.
+      status: cause === 'healthy' ? 'healthy' : 'named',
+      failures: null,
+      incident: null,
     };
     path = pathTo(leafOf(cause));
     others = [...(scores.get(top.upstream) ?? new Map<CauseId, number>())]
@@ -243,6 +246,7 @@ function upstreamRows(
       cause,
       score: cause ? (scores.get(up)?.get(cause) ?? null) : null,
       requests: requests.get(up) ?? null,
+      failures: null,
       rate502: lastFor('rate_502', up),
       p95S: lastFor('p95', up),
       reuseShare: connect?.reuseShare ?? null,

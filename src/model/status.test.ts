@@ -11,7 +11,9 @@ const v = (over: Partial<Verdict>): Verdict => ({
   evidence: [],
   fix: [],
   window: null,
-  unexplained: false,
+  status: 'named',
+  failures: null,
+  incident: null,
   ...over,
 });
 
@@ -19,8 +21,11 @@ describe('tones', () => {
   it('gives a verdict its tone: failure, warning for clients and the unexplained, ok for healthy', () => {
     expect(verdictTone(v({}))).toBe('bad');
     expect(verdictTone(v({ cause: 'client_abort' }))).toBe('warn');
-    expect(verdictTone(v({ cause: 'healthy' }))).toBe('ok');
-    expect(verdictTone(v({ cause: 'healthy', unexplained: true }))).toBe('warn');
+    expect(verdictTone(v({ cause: 'healthy', status: 'healthy' }))).toBe('ok');
+    expect(verdictTone(v({ cause: 'healthy', status: 'unexplained' }))).toBe('warn');
+    // Still weighing a few failures: a look, not an alarm, and never green.
+    expect(verdictTone(v({ cause: 'healthy', status: 'collecting' }))).toBe('warn');
+    expect(verdictTone(v({ cause: 'keepalive_idle_race', status: 'collecting' }))).toBe('warn');
     expect(verdictTone(null)).toBe('unknown');
   });
 

@@ -5,8 +5,9 @@ import type { Verdict } from './types';
 
 export function verdictTone(v: Verdict | null): Tone {
   if (!v) return 'unknown';
-  if (v.unexplained) return 'warn';
-  if (v.cause === 'healthy') return 'ok';
+  // Green only for a healthy verdict: failures still being weighed, or matching nothing, need a look.
+  if (v.status === 'healthy') return 'ok';
+  if (v.status === 'collecting' || v.status === 'unexplained') return 'warn';
   // Clients hanging up is worth knowing but is not an upstream failure.
   if (v.cause === 'client_abort') return 'warn';
   return 'bad';

@@ -2,6 +2,9 @@
 // when it is configured) and the embedded page (from the API) build one of these; the view never sees a
 // data frame or a Grafana theme.
 import type { CauseId } from '../../collector/diagnose/causes';
+import type { VerdictStatus } from '../../collector/diagnose/engine';
+
+export type { VerdictStatus };
 
 export interface TimeWindow {
   /** Epoch milliseconds, inclusive. */
@@ -39,6 +42,8 @@ export interface UpstreamRow {
   cause: CauseId | null;
   score: number | null;
   requests: number | null;
+  /** Failed upstream attempts; null when the source does not count them (metrics). */
+  failures: number | null;
   rate502: number | null;
   p95S: number | null;
   reuseShare: number | null;
@@ -53,9 +58,25 @@ export interface RankedCause {
   fix: string[];
 }
 
+/** The run of failing windows on the verdict's upstream that reaches the newest failure. */
+export interface Incident {
+  /** Epoch milliseconds: the start of its first failing window (may be before the diagnosis window). */
+  since: number;
+  /** Epoch milliseconds: the end of its newest failing window. */
+  last: number;
+  failures: number;
+}
+
 export interface Verdict {
+  /** The cause named, or when collecting the leading candidate ('healthy' when there is none yet). */
   cause: CauseId;
   label: string;
+  /**
+   * How far the verdict got: `named` a cause, still `collecting` evidence (too few failures; `cause` is
+   * only the leading candidate), failures that match no known pattern (`unexplained`), or `healthy`.
+   * Only `healthy` may be shown as healthy.
+   */
+  status: VerdictStatus;
   /** One line for the wall: what was found, where. */
   headline: string;
   score: number | null;
@@ -63,8 +84,10 @@ export interface Verdict {
   evidence: string[];
   fix: string[];
   window: TimeWindow | null;
-  /** Failures that no cause explains: the walk ended at "verify upstream health". */
-  unexplained: boolean;
+  /** Upstream failures the verdict weighed; null when the source does not say. */
+  failures: number | null;
+  /** Since when the upstream has been failing; null when healthy or unknown. */
+  incident: Incident | null;
 }
 
 export interface ExampleRequest {

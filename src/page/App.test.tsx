@@ -1,14 +1,14 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import http from 'http';
 import type { AddressInfo } from 'net';
-import { startPageServer, type PageServer } from './devServer';
+import { startCollectorApi, type CollectorApi } from '../testing/collectorApi';
 import { nodeFetch } from '../testing/nodeFetch';
 import { sampleSources } from '../testing/samples';
 import { App } from './App';
 
-let server: PageServer;
+let server: CollectorApi;
 beforeAll(async () => {
-  server = await startPageServer({ sources: await sampleSources('upstream_unreachable'), pageFile: '/nonexistent' });
+  server = await startCollectorApi(await sampleSources('upstream_unreachable'));
 });
 afterAll(() => server.close());
 

@@ -63,7 +63,8 @@ export function App(props: AppProps) {
   const jsonUrl = detailUrl ?? overviewUrl;
 
   return (
-    <div style={{ background: palette.background, color: palette.text, fontFamily: palette.fontFamily, height: props.height }}>
+    // At least the window's height, and taller when the view is: then the document scrolls, as any page does.
+    <div style={{ background: palette.background, color: palette.text, fontFamily: palette.fontFamily, minHeight: props.height }}>
       <header
         style={{ height: HEADER, boxSizing: 'border-box', display: 'flex', alignItems: 'center', gap: 14, padding: '0 10px', borderBottom: `1px solid ${palette.border}` }}
       >
@@ -75,7 +76,7 @@ export function App(props: AppProps) {
         <span style={{ flex: 1 }} />
         <a
           href={jsonUrl}
-          style={{ color: palette.lit, fontSize: 13, display: narrow ? 'none' : undefined }}
+          style={{ color: palette.lit, fontSize: 13, whiteSpace: 'nowrap', display: narrow ? 'none' : undefined }}
           target="_blank"
           rel="noopener noreferrer"
         >
@@ -94,6 +95,7 @@ export function App(props: AppProps) {
         model={model}
         palette={palette}
         options={{ ...DEFAULT_OPTIONS, compact: 'auto' }}
+        fit="page"
         width={props.width}
         height={props.height - HEADER}
         drill={{ window: drilled ? { from: query.from!, to: query.to! } : null, upstream: query.upstream ?? null }}

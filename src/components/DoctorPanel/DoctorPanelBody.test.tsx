@@ -10,8 +10,8 @@ import {
   type PanelProps,
 } from '@grafana/data';
 import { buildDiagnosis } from '../../../collector/report/diagnosis';
-import { startPageServer, type PageServer } from '../../page/devServer';
 import { DEFAULT_OPTIONS, type DoctorOptions } from '../../options';
+import { startCollectorApi, type CollectorApi } from '../../testing/collectorApi';
 import { nodeFetch } from '../../testing/nodeFetch';
 import { sampleSources } from '../../testing/samples';
 import { DoctorPanelBody } from './DoctorPanelBody';
@@ -124,9 +124,9 @@ describe('DoctorPanelBody states', () => {
 });
 
 describe('DoctorPanelBody with the collector’s API', () => {
-  let server: PageServer;
+  let server: CollectorApi;
   beforeAll(async () => {
-    server = await startPageServer({ sources: await sampleSources('upstream_unreachable'), pageFile: '/nonexistent' });
+    server = await startCollectorApi(await sampleSources('upstream_unreachable'));
   });
   afterAll(() => server.close());
 

@@ -61,6 +61,14 @@ export function DoctorPanelBody(props: DoctorPanelBodyProps) {
   });
 
   const formatTime = useCallback((ms: number) => dateTimeFormat(ms, { timeZone, format: 'HH:mm:ss' }), [timeZone]);
+  // "Since" in the dashboard's time zone, with the date when the incident began on an earlier day.
+  const formatClock = useCallback(
+    (ms: number, ref: number) => {
+      const day = (t: number) => dateTimeFormat(t, { timeZone, format: 'YYYY-MM-DD' });
+      return dateTimeFormat(ms, { timeZone, format: day(ms) === day(ref) ? 'HH:mm' : 'YYYY-MM-DD HH:mm' });
+    },
+    [timeZone],
+  );
   // Selecting a window sets the dashboard's time range: every panel follows, and the diagnosis re-runs.
   const onSelectRange = useCallback((w: TimeWindow) => onChangeTimeRange({ from: w.from, to: w.to }), [onChangeTimeRange]);
 
@@ -72,6 +80,7 @@ export function DoctorPanelBody(props: DoctorPanelBodyProps) {
       width={width}
       height={height}
       formatTime={formatTime}
+      formatClock={formatClock}
       links={links}
       drill={{ window: null, upstream }}
       chartRange={range}

@@ -4,6 +4,7 @@ import type { ConnectDistribution } from '../../model/types';
 import { count, pct } from '../../model/format';
 import type { Palette } from './palette';
 import { card, heading } from './styles';
+import { typeScale, type TypeScale } from './typeScale';
 
 export function bucketLabel(le: number | null, below: number | null = null): string {
   if (le === null) return below === null ? 'all' : `>${bucketLabel(below).replace('≤', '')}`;
@@ -12,29 +13,37 @@ export function bucketLabel(le: number | null, below: number | null = null): str
   return `≤${le}s`;
 }
 
-export function ConnectChart({ dist, width, height, palette: p }: { dist: ConnectDistribution | null; width: number; height: number; palette: Palette }) {
+export interface ConnectChartProps {
+  dist: ConnectDistribution | null;
+  width: number;
+  height: number;
+  palette: Palette;
+  type?: TypeScale;
+}
+
+export function ConnectChart({ dist, width, height, palette: p, type = typeScale(0) }: ConnectChartProps) {
   const inner = width - 24;
   const has = dist !== null && dist.total > 0;
   const reused = dist?.buckets.find((b) => b.le === 0)?.count ?? 0;
   return (
     <section data-testid="connect-chart" style={{ ...card(p), width }}>
       <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, alignItems: 'baseline' }}>
-        <h3 style={heading(p, 13)}>Upstream connect time</h3>
+        <h3 style={heading(p, type.heading)}>Upstream connect time</h3>
         {has && (
-          <span data-testid="reuse-share" style={{ fontSize: 18, fontWeight: 700, color: p.lit, whiteSpace: 'nowrap' }}>
+          <span data-testid="reuse-share" style={{ fontSize: Math.max(18, Math.round(type.heading * 1.3)), fontWeight: 700, color: p.lit, whiteSpace: 'nowrap' }}>
             {pct(dist!.reuseShare)} reused
           </span>
         )}
       </div>
       {!has ? (
-        <div style={{ height, display: 'flex', alignItems: 'center', justifyContent: 'center', color: p.muted, fontSize: 13 }}>
+        <div style={{ height, display: 'flex', alignItems: 'center', justifyContent: 'center', color: p.muted, fontSize: type.body }}>
           No connect times (log $upstream_connect_time)
         </div>
       ) : (
         <Bars dist={dist!} width={inner} height={height} p={p} />
       )}
       {has && (
-        <div style={{ fontSize: 11, color: p.muted }}>
+        <div style={{ fontSize: type.small, color: p.muted }}>
           {count(reused)} of {count(dist!.total)} attempts on a pooled connection (connect time 0)
         </div>
       )}

@@ -29,7 +29,7 @@ describe('DoctorView with a real diagnosis', () => {
     expect(banner.getAttribute('data-tone')).toBe('bad');
     expect(within(banner).getByTestId('verdict-label').textContent).toBe(CAUSES.keepalive_idle_race.label);
     expect(banner.textContent).toContain(`upstream ${keepalive.upstream}`);
-    expect(banner.textContent).toContain('confidence 95 %');
+    expect(banner.textContent).toContain(`confidence ${Math.round(keepalive.causes[0].score * 100)} %`);
   });
 
   it('lights the walk the engine took and fills its leaf', () => {
@@ -74,6 +74,72 @@ describe('DoctorView with a real diagnosis', () => {
     expect(container.querySelector('img')).toBeNull();
     expect(container.querySelector('b')).toBeNull();
     expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+});
+
+describe('DoctorView verdict states and the wall', () => {
+  const collecting = (): DoctorModel => {
+    const m = fromDiagnosis(keepalive);
+    m.verdict = { ...m.verdict!, status: 'collecting', score: 0.31, failures: 3 };
+    return m;
+  };
+
+  it('says since when the upstream has been failing, next to the verdict', () => {
+    view(fromDiagnosis(keepalive));
+    const since = Date.parse(keepalive.incident!.since);
+    expect(screen.getByTestId('verdict-since-at').textContent).toBe(`${new Date(since).toISOString().slice(11, 16)} UTC`);
+    expect(screen.getByTestId('verdict-since').textContent).toContain(`${keepalive.incident!.failures} failures`);
+  });
+
+  it('shows a verdict still collecting evidence as such, the candidate tentative, in the warning tone', () => {
+    const { container } = view(collecting());
+    const banner = screen.getByTestId('verdict');
+    expect(banner.getAttribute('data-status')).toBe('collecting');
+    expect(banner.getAttribute('data-tone')).toBe('warn');
+    expect(screen.getByTestId('verdict-label').textContent).toBe('Collecting evidence: 3 failures so far');
+    expect(screen.getByTestId('verdict-qualifier').textContent).toBe('So far most like Keepalive idle-timeout race (score 0.31) — not named yet');
+    expect(screen.getByTestId('evidence').textContent).toContain('Evidence so far: Keepalive idle-timeout race');
+    expect(screen.getByTestId('evidence').textContent).toContain('Fix to try if it is confirmed');
+    expect(container.textContent).not.toContain('LIKELY CAUSE');
+  });
+
+  it('never says healthy for failures that match nothing', () => {
+    const m = fromDiagnosis(keepalive);
+    m.verdict = { ...m.verdict!, cause: 'healthy', label: 'Unexplained upstream failures', status: 'unexplained', fix: [], failures: 9 };
+    m.others = m.others.filter((o) => o.id !== 'healthy');
+    // A row the engine found nothing to name on, but with failures, is not called healthy either.
+    m.series.upstreams = [{ ...m.series.upstreams[0], cause: 'healthy', failures: 9 }, { ...m.series.upstreams[0], upstream: '10.0.0.2:80', cause: 'healthy', failures: 0 }];
+    view(m);
+    expect(screen.getByTestId('verdict').textContent).not.toMatch(/healthy/i);
+    expect(screen.getByTestId('verdict-qualifier').textContent).toBe('9 failures that match no known pattern');
+    const rows = screen.getAllByTestId('upstream-row').map((r) => r.querySelectorAll('td')[1].textContent);
+    const score = m.series.upstreams[0].score!.toFixed(2);
+    expect(rows).toEqual([`No cause named (9 failed) · ${score}`, `Healthy · ${score}`]);
+  });
+
+  it('on a 1920-wide wall: flowchart beside the 502 trend, readable type, a big verdict', () => {
+    const { container } = view(fromDiagnosis(keepalive), { width: 1920, height: 1040, fit: 'page' });
+    expect(screen.getByTestId('doctor-view').getAttribute('data-layout')).toBe('wide');
+    // The 502 trend comes right after the flowchart, before the evidence, in the right-hand column.
+    const order = [...container.querySelectorAll('[data-testid=flowchart], [data-testid=chart-502], [data-testid=evidence]')].map((e) => e.getAttribute('data-testid'));
+    expect(order).toEqual(['flowchart', 'chart-502', 'evidence']);
+    expect(parseFloat(screen.getByTestId('evidence-list').style.fontSize)).toBeGreaterThanOrEqual(18);
+    expect(parseFloat(screen.getByTestId('fix-list').style.fontSize)).toBeGreaterThanOrEqual(18);
+    expect(parseFloat(screen.getByTestId('verdict-label').style.fontSize)).toBeGreaterThanOrEqual(56);
+    // Labels drawn at 16 units, scaled to at least 1.25: 20 px and more on the screen.
+    const svg = screen.getByTestId('flowchart');
+    const scale = Number(svg.getAttribute('width')) / Number(svg.getAttribute('viewBox')!.split(' ')[2]);
+    expect(scale * 16).toBeGreaterThanOrEqual(20);
+  });
+
+  it('as a page it grows with its content for the document to scroll; as a panel it scrolls inside its frame', () => {
+    const { unmount } = view(fromDiagnosis(keepalive), { width: 1280, height: 760, fit: 'page' });
+    const page = screen.getByTestId('doctor-view').style;
+    expect([page.minHeight, page.height, page.overflow]).toEqual(['760px', '', '']);
+    unmount();
+    view(fromDiagnosis(keepalive), { width: 1280, height: 760 });
+    const panel = screen.getByTestId('doctor-view').style;
+    expect([panel.height, panel.overflow]).toEqual(['760px', 'auto']);
   });
 });
 

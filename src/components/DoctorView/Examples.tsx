@@ -4,21 +4,29 @@ import { bytes, seconds } from '../../model/format';
 import type { DoctorModel } from '../../model/types';
 import type { Palette } from './palette';
 import { card, heading } from './styles';
+import { typeScale, type TypeScale } from './typeScale';
 
 const MONO = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 
-export function Examples({ model, palette: p, formatTime }: { model: DoctorModel; palette: Palette; formatTime: (ms: number) => string }) {
+export interface ExamplesProps {
+  model: DoctorModel;
+  palette: Palette;
+  formatTime: (ms: number) => string;
+  type?: TypeScale;
+}
+
+export function Examples({ model, palette: p, formatTime, type = typeScale(0) }: ExamplesProps) {
   const { requests, errors } = model.examples;
   if (requests.length === 0 && errors.length === 0) return null;
   const cell = { padding: '3px 8px', borderBottom: `1px solid ${p.grid}`, textAlign: 'left' as const, verticalAlign: 'top' as const };
-  const code = { fontFamily: MONO, fontSize: 12, overflowWrap: 'anywhere' as const };
+  const code = { fontFamily: MONO, fontSize: type.small, overflowWrap: 'anywhere' as const };
   return (
     <section data-testid="examples" style={card(p)}>
       {requests.length > 0 && (
         <>
-          <h3 style={heading(p, 13)}>Failing requests</h3>
+          <h3 style={heading(p, type.heading)}>Failing requests</h3>
           <div style={{ overflowX: 'auto' }}>
-            <table style={{ borderCollapse: 'collapse', width: '100%', fontSize: 12.5 }}>
+            <table style={{ borderCollapse: 'collapse', width: '100%', fontSize: type.small }}>
               <thead>
                 <tr style={{ color: p.muted }}>
                   <th style={cell}>Time</th>
@@ -52,8 +60,8 @@ export function Examples({ model, palette: p, formatTime }: { model: DoctorModel
       )}
       {errors.length > 0 && (
         <>
-          <h3 style={{ ...heading(p, 13), marginTop: 10 }}>Error log</h3>
-          <ul style={{ margin: 0, paddingLeft: 0, listStyle: 'none', fontSize: 12.5 }}>
+          <h3 style={{ ...heading(p, type.heading), marginTop: 10 }}>Error log</h3>
+          <ul style={{ margin: 0, paddingLeft: 0, listStyle: 'none', fontSize: type.small }}>
             {errors.map((e, i) => (
               <li key={i} data-testid="example-error" style={{ padding: '2px 0', borderBottom: `1px solid ${p.grid}` }}>
                 <span style={{ color: p.muted }}>{formatTime(e.time)} </span>

@@ -2,7 +2,7 @@
 // verdict node filled with the verdict's tone, other causes the engine scored outlined as candidates.
 import { useId } from 'react';
 import { answersOnPath, nodeById } from '../../../collector/diagnose/tree';
-import { causeNames, layoutFlowchart, type FlowNodeView, type Orientation } from '../../model/flowchart';
+import { causeNames, FLOW_TYPE, ID_STRIP, layoutFlowchart, type FlowNodeView, type Orientation } from '../../model/flowchart';
 import type { RankedCause } from '../../model/types';
 import type { Palette, Tone } from './palette';
 
@@ -12,13 +12,16 @@ export interface FlowchartProps {
   orientation: Orientation;
   palette: Palette;
   tone: Tone;
-  /** Width available; the drawing scales to it (never above 1.3×, so a wall screen gets bigger type). */
+  /** Width available; the drawing scales to it, up to `maxScale` (so a wall screen gets bigger type). */
   width: number;
+  /** Height it may take at most (a wall screen shows it whole); no limit when not given. */
+  maxHeight?: number;
+  maxScale?: number;
 }
 
-export function Flowchart({ path, scores, orientation, palette: p, tone, width }: FlowchartProps) {
+export function Flowchart({ path, scores, orientation, palette: p, tone, width, maxHeight, maxScale = 1.3 }: FlowchartProps) {
   const view = layoutFlowchart(path, scores, orientation);
-  const scale = Math.min(1.3, width / view.width);
+  const scale = Math.min(maxScale, width / view.width, maxHeight ? maxHeight / view.height : Infinity);
   const uid = useId().replace(/[^a-zA-Z0-9_-]/g, '_');
   const arrow = `fc-arrow-${uid}`;
   const arrowLit = `fc-arrow-lit-${uid}`;
@@ -65,9 +68,9 @@ export function Flowchart({ path, scores, orientation, palette: p, tone, width }
             {e.label && (
               <text
                 x={vertical ? mx + 9 : mx}
-                y={vertical ? my + 4 : my - 6}
+                y={vertical ? my + FLOW_TYPE.edge * 0.36 : my - 6}
                 textAnchor={vertical ? 'start' : 'middle'}
-                fontSize={11}
+                fontSize={FLOW_TYPE.edge}
                 fontWeight={e.lit ? 700 : 400}
                 fill={e.lit ? p.lit : p.muted}
               >
@@ -86,8 +89,11 @@ export function Flowchart({ path, scores, orientation, palette: p, tone, width }
 
 function Node({ n, p, tone }: { n: FlowNodeView; p: Palette; tone: Tone }) {
   const style = nodeStyle(n, p, tone);
-  const lineH = 14;
-  const top = n.y + n.h / 2 - ((n.lines.length - 1) * lineH) / 2 + 4;
+  const lineH = FLOW_TYPE.lineHeight;
+  // The label block is centred in the node below the id strip, so a long first line never runs into
+  // the id or the score (cap height ≈ 0.7 em).
+  const mid = n.y + (ID_STRIP + n.h) / 2;
+  const top = mid - ((n.lines.length - 1) * lineH) / 2 + FLOW_TYPE.label * 0.35;
   const title = [
     `${n.id}: ${n.label}`,
     n.causes.length ? `causes: ${causeNames(n.causes)}` : '',
@@ -100,21 +106,22 @@ function Node({ n, p, tone }: { n: FlowNodeView; p: Palette; tone: Tone }) {
     <g data-node-id={n.id} data-state={n.state} data-trunk={n.trunk ? 'true' : 'false'}>
       <title>{title}</title>
       <Shape n={n} fill={style.fill} stroke={style.stroke} width={style.strokeWidth} dash={style.dash} />
-      <text x={n.x + (n.kind === 'action' ? 6 : 16)} y={n.y + 12} fontSize={10} fontWeight={700} fill={style.idText}>
+      <text x={n.x + (n.kind === 'action' ? 6 : 16)} y={n.y + FLOW_TYPE.id + 1} fontSize={FLOW_TYPE.id} fontWeight={700} fill={style.idText}>
         {n.id}
       </text>
       {n.score !== null && (
-        <text x={n.x + n.w - 6} y={n.y + 12} fontSize={10} fontWeight={700} textAnchor="end" fill={style.idText}>
+        <text x={n.x + n.w - 6} y={n.y + FLOW_TYPE.id + 1} fontSize={FLOW_TYPE.id} fontWeight={700} textAnchor="end" fill={style.idText}>
           {n.score.toFixed(2)}
         </text>
       )}
       {n.lines.map((line, i) => (
         <text
           key={i}
+          data-role="label"
           x={n.x + n.w / 2}
           y={top + i * lineH}
           textAnchor="middle"
-          fontSize={12.5}
+          fontSize={FLOW_TYPE.label}
           fontWeight={style.bold ? 700 : 400}
           fill={style.text}
         >

@@ -5,6 +5,7 @@ import type { Stats } from '../../model/types';
 import type { Thresholds } from '../../options';
 import type { Palette, Tone } from './palette';
 import { card } from './styles';
+import type { TypeScale } from './typeScale';
 
 interface Tile {
   key: string;
@@ -48,19 +49,27 @@ export function tiles(s: Stats, t: Thresholds): Tile[] {
   ];
 }
 
-export function StatStrip({ stats, thresholds, palette: p, width }: { stats: Stats; thresholds: Thresholds; palette: Palette; width: number }) {
+export interface StatStripProps {
+  stats: Stats;
+  thresholds: Thresholds;
+  palette: Palette;
+  width: number;
+  type: TypeScale;
+}
+
+export function StatStrip({ stats, thresholds, palette: p, width, type }: StatStripProps) {
   const items = tiles(stats, thresholds);
-  const cols = width >= 760 ? 4 : width >= 380 ? 2 : 1;
-  const big = Math.max(20, Math.min(34, Math.round(width / (cols * 7))));
+  const cols = width >= 600 ? 4 : width >= 380 ? 2 : 1;
+  const big = Math.max(20, Math.min(40, Math.round(width / (cols * 7))));
   return (
     <div data-testid="stats" style={{ display: 'grid', gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gap: 10 }}>
       {items.map((it) => (
         <div key={it.key} data-testid={`stat-${it.key}`} data-tone={it.tone} style={{ ...card(p), borderLeft: `5px solid ${p.tone[it.tone]}` }}>
-          <div style={{ fontSize: 12, color: p.muted, fontWeight: 600 }}>{it.label}</div>
+          <div style={{ fontSize: type.small, color: p.muted, fontWeight: 600 }}>{it.label}</div>
           <div style={{ fontSize: big, fontWeight: 700, color: it.tone === 'unknown' ? p.text : p.tone[it.tone], lineHeight: 1.15 }}>
             {it.value}
           </div>
-          <div style={{ fontSize: 11.5, color: p.muted }}>{it.sub}</div>
+          <div style={{ fontSize: type.small, color: p.muted }}>{it.sub}</div>
         </div>
       ))}
     </div>

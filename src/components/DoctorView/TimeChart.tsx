@@ -5,12 +5,20 @@ import { useRef, useState, type ReactNode } from 'react';
 import type { Line, TimeWindow } from '../../model/types';
 import type { Palette, Tone } from './palette';
 import { card, heading } from './styles';
+import { typeScale, type TypeScale } from './typeScale';
 
 export interface Rule {
   value: number;
   label: string;
   color: string;
   dash?: boolean;
+}
+
+/** A moment marked across the plot, e.g. when the current incident began. */
+export interface Marker {
+  t: number;
+  label: string;
+  color: string;
 }
 
 export interface TimeChartProps {
@@ -23,6 +31,9 @@ export interface TimeChartProps {
   formatValue: (v: number) => string;
   formatTime: (ms: number) => string;
   rules?: Rule[];
+  markers?: Marker[];
+  /** Text sizes; the dashboard's small ones when not given. */
+  type?: TypeScale;
   /** The y axis reaches at least this far (0..1 shares: 1 keeps them honest). */
   yMaxAtLeast?: number;
   range?: TimeWindow | null;
@@ -34,11 +45,19 @@ export interface TimeChartProps {
   onSelect?: (w: TimeWindow) => void;
 }
 
-const M = { top: 8, right: 10, bottom: 20, left: 46 };
 const CLICK_PX = 5;
+const SMALL = typeScale(0);
+
+/** Plot margins: room for the value labels on the left and the time labels below, at this axis size. */
+function margins(axis: number) {
+  return { top: 8, right: 10, bottom: Math.round(axis * 2), left: Math.round(axis * 4.6) };
+}
 
 export function TimeChart(props: TimeChartProps) {
-  const { lines, width, height, palette: p, rules = [], onSelect } = props;
+  const { lines, width, height, palette: p, rules = [], markers = [], onSelect } = props;
+  const type = props.type ?? SMALL;
+  const fs = type.axis;
+  const M = margins(fs);
   const svgRef = useRef<SVGSVGElement>(null);
   const [drag, setDrag] = useState<{ x0: number; x1: number } | null>(null);
   const pts = lines.flatMap((l) => l.points);
@@ -91,18 +110,18 @@ export function TimeChart(props: TimeChartProps) {
   return (
     <section data-testid={props.testId} style={{ ...card(p), width }}>
       <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, alignItems: 'baseline' }}>
-        <h3 style={heading(p, 13)}>{props.title}</h3>
+        <h3 style={heading(p, type.heading)}>{props.title}</h3>
         {props.headline !== undefined && (
           <span
             data-testid={`${props.testId}-headline`}
-            style={{ fontSize: 18, fontWeight: 700, color: p.tone[props.headlineTone ?? 'unknown'], whiteSpace: 'nowrap' }}
+            style={{ fontSize: Math.max(18, Math.round(type.heading * 1.3)), fontWeight: 700, color: p.tone[props.headlineTone ?? 'unknown'], whiteSpace: 'nowrap' }}
           >
             {props.headline}
           </span>
         )}
       </div>
       {!hasData ? (
-        <div style={{ height: plotH + M.top + M.bottom, display: 'flex', alignItems: 'center', justifyContent: 'center', color: p.muted, fontSize: 13 }}>
+        <div style={{ height: plotH + M.top + M.bottom, display: 'flex', alignItems: 'center', justifyContent: 'center', color: p.muted, fontSize: type.body }}>
           {props.empty ?? 'No data'}
         </div>
       ) : (
@@ -116,18 +135,18 @@ export function TimeChart(props: TimeChartProps) {
           onMouseUp={drag ? (e) => finish(localX(e.clientX)) : undefined}
           onMouseLeave={drag ? () => setDrag(null) : undefined}
         >
-          {[0, 0.5, 1].map((f) => (
-            <g key={f}>
-              <line x1={M.left} x2={M.left + plotW} y1={y(yMax * f)} y2={y(yMax * f)} stroke={p.grid} strokeWidth={1} />
-              <text x={M.left - 4} y={y(yMax * f) + 4} textAnchor="end" fontSize={10} fill={p.muted}>
-                {props.formatValue(yMax * f)}
+          {gridValues(yMax).map((v) => (
+            <g key={v}>
+              <line x1={M.left} x2={M.left + plotW} y1={y(v)} y2={y(v)} stroke={p.grid} strokeWidth={1} />
+              <text x={M.left - 4} y={y(v) + fs * 0.35} textAnchor="end" fontSize={fs} fill={p.muted}>
+                {props.formatValue(v)}
               </text>
             </g>
           ))}
-          <text x={M.left} y={height - 5} fontSize={10} fill={p.muted}>
+          <text x={M.left} y={height - fs * 0.5} fontSize={fs} fill={p.muted}>
             {props.formatTime(t0)}
           </text>
-          <text x={M.left + plotW} y={height - 5} fontSize={10} fill={p.muted} textAnchor="end">
+          <text x={M.left + plotW} y={height - fs * 0.5} fontSize={fs} fill={p.muted} textAnchor="end">
             {props.formatTime(t1)}
           </text>
           {props.selection && props.selection.to > t0 && props.selection.from < t1 && (
@@ -153,9 +172,9 @@ export function TimeChart(props: TimeChartProps) {
               />
               <text
                 x={M.left + plotW - 2}
-                y={y(r.value) - 3 < M.top + 9 ? y(r.value) + 11 : y(r.value) - 3}
+                y={y(r.value) - 3 < M.top + fs ? y(r.value) + fs + 1 : y(r.value) - 3}
                 textAnchor="end"
-                fontSize={10}
+                fontSize={fs}
                 fontWeight={600}
                 fill={r.color}
               >
@@ -163,6 +182,23 @@ export function TimeChart(props: TimeChartProps) {
               </text>
             </g>
           ))}
+          {markers
+            .filter((m) => m.t >= t0 && m.t <= t1)
+            .map((m) => (
+              <g key={`${m.t}-${m.label}`} data-marker={m.label}>
+                <line x1={x(m.t)} x2={x(m.t)} y1={M.top} y2={M.top + plotH} stroke={m.color} strokeWidth={2} strokeDasharray="4 3" />
+                <text
+                  x={x(m.t) > M.left + plotW / 2 ? x(m.t) - 4 : x(m.t) + 4}
+                  y={M.top + fs}
+                  textAnchor={x(m.t) > M.left + plotW / 2 ? 'end' : 'start'}
+                  fontSize={fs}
+                  fontWeight={700}
+                  fill={m.color}
+                >
+                  {m.label}
+                </text>
+              </g>
+            ))}
           {lines.map((l, i) => {
             const color = p.series[i % p.series.length];
             return (
@@ -204,10 +240,10 @@ export function TimeChart(props: TimeChartProps) {
         </svg>
       )}
       {onSelect && hasData && (
-        <div style={{ fontSize: 11, color: p.muted }}>Drag across, or click a point, to diagnose that window</div>
+        <div style={{ fontSize: type.small, color: p.muted }}>Drag across, or click a point, to diagnose that window</div>
       )}
       {lines.length > 1 && (
-        <div style={{ display: 'flex', flexWrap: 'wrap', gap: '2px 10px', fontSize: 11, color: p.muted }}>
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: '2px 10px', fontSize: type.small, color: p.muted }}>
           {lines.slice(0, 8).map((l, i) => (
             <span key={l.name} style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}>
               <span style={{ width: 10, height: 3, background: p.series[i % p.series.length], display: 'inline-block' }} />
@@ -247,6 +283,15 @@ function guessStep(ts: number[]): number {
   let best = Infinity;
   for (let i = 1; i < u.length; i++) best = Math.min(best, u[i] - u[i - 1]);
   return best;
+}
+
+/**
+ * Grid lines: zero, the top, and a round value between them (half the top, unless half of it is not
+ * round: a top of 25 % gets its middle line at 10 %, not at a "13 %" that is really 12.5).
+ */
+export function gridValues(yMax: number): number[] {
+  const mid = niceMax(yMax / 2.5);
+  return mid > 0 && mid < yMax ? [0, mid, yMax] : [0, yMax];
 }
 
 /** 1, 2, 2.5 or 5 times a power of ten, at or above `v`. */

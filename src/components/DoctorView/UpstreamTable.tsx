@@ -6,6 +6,7 @@ import type { UpstreamRow } from '../../model/types';
 import type { Thresholds } from '../../options';
 import type { Palette } from './palette';
 import { card, heading } from './styles';
+import { typeScale, type TypeScale } from './typeScale';
 
 export interface UpstreamTableProps {
   rows: UpstreamRow[];
@@ -13,15 +14,26 @@ export interface UpstreamTableProps {
   palette: Palette;
   thresholds: Thresholds;
   onSelect?: (upstream: string | null) => void;
+  type?: TypeScale;
 }
 
-export function UpstreamTable({ rows, selected, palette: p, thresholds, onSelect }: UpstreamTableProps) {
+/**
+ * A row's verdict in words. The per-upstream rows carry no status, so a "healthy" row that still had
+ * failures is not called healthy: the engine only found nothing to name there.
+ */
+export function rowVerdict(r: Pick<UpstreamRow, 'cause' | 'failures'>): string | null {
+  if (!r.cause) return null;
+  if (r.cause === 'healthy' && (r.failures ?? 0) > 0) return `No cause named (${r.failures} failed)`;
+  return CAUSES[r.cause]?.label ?? r.cause;
+}
+
+export function UpstreamTable({ rows, selected, palette: p, thresholds, onSelect, type = typeScale(0) }: UpstreamTableProps) {
   const cell = { padding: '4px 8px', borderBottom: `1px solid ${p.grid}`, textAlign: 'left' as const, whiteSpace: 'nowrap' as const };
   const num = { ...cell, textAlign: 'right' as const, fontVariantNumeric: 'tabular-nums' as const };
   return (
     <section data-testid="upstreams" style={card(p)}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', gap: 8 }}>
-        <h3 style={heading(p, 13)}>Per upstream</h3>
+        <h3 style={heading(p, type.heading)}>Per upstream</h3>
         {selected !== null && onSelect && (
           <button type="button" data-testid="upstream-all" onClick={() => onSelect(null)} style={linkButton(p)}>
             Show all upstreams
@@ -29,10 +41,10 @@ export function UpstreamTable({ rows, selected, palette: p, thresholds, onSelect
         )}
       </div>
       {rows.length === 0 ? (
-        <div style={{ color: p.muted, fontSize: 13 }}>No per-upstream series</div>
+        <div style={{ color: p.muted, fontSize: type.body }}>No per-upstream series</div>
       ) : (
         <div style={{ overflowX: 'auto' }}>
-          <table style={{ borderCollapse: 'collapse', width: '100%', fontSize: 13 }}>
+          <table style={{ borderCollapse: 'collapse', width: '100%', fontSize: type.body }}>
             <thead>
               <tr style={{ color: p.muted }}>
                 <th style={cell}>Upstream</th>
@@ -72,8 +84,8 @@ export function UpstreamTable({ rows, selected, palette: p, thresholds, onSelect
                     </td>
                     <td style={cell}>
                       {r.cause ? (
-                        <span style={{ color: r.cause === 'healthy' ? p.tone.ok : p.text }}>
-                          {CAUSES[r.cause]?.label ?? r.cause}
+                        <span style={{ color: r.cause === 'healthy' && !r.failures ? p.tone.ok : p.text }}>
+                          {rowVerdict(r)}
                           {r.score !== null && <span style={{ color: p.muted }}> · {r.score.toFixed(2)}</span>}
                         </span>
                       ) : (
