@@ -2,23 +2,14 @@
 // in the log lines, so replaying a file and tailing it live give the same windows.
 import type { AccessRecord, Attempt, ErrorEvent, KernelEvent, UpstreamSettings } from '../parse/types';
 import { CONNECT_BOUNDS_S, GAP_BOUNDS_S, SIZE_BOUNDS_B, bucketIndex } from './buckets';
+import { classifyAttempt, type AttemptClass } from './classify';
 import { UpstreamStats, type Episode } from './upstreamStats';
 
 /** What the aggregator concluded about one attempt. Exporters count these rather than re-deriving them. */
-export interface AttemptOutcome {
+export interface AttemptOutcome extends AttemptClass {
   /** The address, or `other` once the cardinality cap folded it. */
   upstream: string;
   attempt: Attempt;
-  reused: boolean;
-  fresh: boolean;
-  /** nginx gave up on the attempt (reset, close, refusal, timeout) before a response header. */
-  failed: boolean;
-  /** The header came, the body stalled into proxy_read_timeout. */
-  stalled: boolean;
-  /** For a failure: it ended within a round trip, so the connection was dead when used. */
-  onContact: boolean;
-  /** A proxy_next_upstream retry (not the first try, not after an internal redirect). */
-  retry: boolean;
   /** The first success after refused connects: the upstream came back. */
   comeback: boolean;
   readTimeoutS: number;
@@ -58,13 +49,6 @@ export const FOLDED_UPSTREAM = 'other';
 const DEFAULT_READ_TIMEOUT_S = 60;
 /** Failed reused attempts that start this close together hit the pool at the same moment: one episode. */
 const EPISODE_SPAN_MS = 250;
-/**
- * A failed attempt counts as "on contact" (the connection was dead when nginx used it) when it ended
- * within about one round trip: at most this long, or 1.2× the fastest response header seen from that
- * upstream, whichever is larger. Anything slower died mid-request.
- */
-const CONTACT_FLOOR_S = 0.05;
-const CONTACT_RTT_FACTOR = 1.2;
 const MAX_KERNEL_EVENTS = 10_000;
 
 interface UpstreamRun {
@@ -206,30 +190,22 @@ export class Aggregator {
     index: number,
     attemptStart: number,
   ): number {
+    const readTimeout = run.readTimeoutS;
+    const c = classifyAttempt(a, index, { readTimeoutS: readTimeout, minHeaderS: run.minHeader });
+    const { reused, fresh, failed, stalled, onContact } = c;
     st.attempts++;
-    const retry = index > 0 && !a.afterRedirect;
-    if (retry) st.retries++;
-    const reused = a.connect === 0;
-    const fresh = a.connect > 0;
+    if (c.retry) st.retries++;
     if (reused) st.reused++;
     else if (fresh) st.fresh++;
     if (a.connect >= 0) st.connectBuckets[bucketIndex(CONNECT_BOUNDS_S, a.connect)]++;
     if (a.response >= 0) st.responseTime.accept(a.response);
     if (a.header >= 0) st.headerTime.accept(a.header);
+    if (c.nearReadTimeout) st.nearReadTimeout++;
 
     const gap = run.lastEnd < attemptStart ? (attemptStart - run.lastEnd) / 1000 : Number.isNaN(run.lastEnd) ? NaN : 0;
     const attemptEnd = attemptStart + (a.response >= 0 ? a.response * 1000 : 0);
     if (!(run.lastEnd >= attemptEnd)) run.lastEnd = attemptEnd;
-
-    // nginx writes 502/504 for an attempt it gave up on; with no response header it was not the app's own 5xx.
-    const failed = (a.status === 502 || a.status === 504) && !(a.header >= 0);
-    const readTimeout = run.readTimeoutS;
-    if (a.response >= 0.8 * readTimeout) st.nearReadTimeout++;
-    const stalled =
-      !failed && a.header >= 0 && a.response - a.header >= 0.9 * readTimeout && a.header < 0.5 * readTimeout;
     const gapBucket = gap >= 0 ? bucketIndex(GAP_BOUNDS_S, gap) : -1;
-    const contactLimit = Math.max(CONTACT_FLOOR_S, CONTACT_RTT_FACTOR * (Number.isFinite(run.minHeader) ? run.minHeader : 0));
-    const onContact = failed && !(a.response > contactLimit);
     let comeback = false;
 
     if (failed || stalled) {
@@ -278,18 +254,7 @@ export class Aggregator {
         if (size >= 0) st.okSizes[bucketIndex(SIZE_BOUNDS_B, size)]++;
       }
     }
-    this.listener.attempt?.({
-      upstream: key,
-      attempt: a,
-      reused,
-      fresh,
-      failed,
-      stalled,
-      onContact,
-      retry,
-      comeback,
-      readTimeoutS: readTimeout,
-    });
+    this.listener.attempt?.({ ...c, upstream: key, attempt: a, comeback, readTimeoutS: readTimeout });
     return attemptEnd;
   }
 

@@ -10,9 +10,7 @@ export type StatusLabel = (typeof STATUS_LABELS)[number];
 export const OUTCOMES = ['ok', 'failed', 'stalled'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** One kind per failed attempt, so the kinds of an upstream add up to its failed attempts. */
-export const FAILURE_KINDS = ['connect', 'timeout', 'dead_on_reuse', 'dead_on_new', 'mid_request'] as const;
-export type FailureKind = (typeof FAILURE_KINDS)[number];
+export { FAILURE_KINDS, type FailureKind } from '../aggregate/classify';
 
 export const CONNECTION_KINDS = ['reused', 'new'] as const;
 

@@ -143,17 +143,6 @@ function bump(s: ScalarSeries | null): void {
   if (s) s.value++;
 }
 
-/**
- * The aggregator's failure counters overlap (a 504 before any connection is both a connect failure and a
- * timeout); a label must not, so the first that applies wins and the kinds add up to the failed attempts.
- */
-function failureKind(o: AttemptOutcome): FailureKind {
-  if (!o.reused && !o.fresh) return 'connect';
-  if (o.attempt.status === 504) return 'timeout';
-  if (!o.onContact) return 'mid_request';
-  return o.reused ? 'dead_on_reuse' : 'dead_on_new';
-}
-
 export class PrometheusExporter implements AggregatorListener {
   readonly registry: Registry;
   private readonly st: ExporterState;
@@ -199,7 +188,7 @@ export class PrometheusExporter implements AggregatorListener {
   attempt(o: AttemptOutcome): void {
     const h = this.attemptSeries(o.upstream);
     bump(h.outcome[o.failed ? 'failed' : o.stalled ? 'stalled' : 'ok']);
-    if (o.failed) bump(h.failure[failureKind(o)]);
+    if (o.kind) bump(h.failure[o.kind]);
     if (o.retry) bump(h.retries);
     if (o.reused) bump(h.reused);
     else if (o.fresh) bump(h.fresh);

@@ -2,9 +2,10 @@
 // file rotated to another name since the checkpoint is found (in its old directory) and finished; then by
 // path, for the same content under new numbers (a device renumbered at boot). A match only counts when
 // the file still starts with the bytes it started with and is not shorter than the saved offset;
-// otherwise the file was truncated or replaced and is read from 0.
+// otherwise the file was truncated or replaced and is read from 0. Also: where a first start "at the end"
+// begins (never mid-line).
 
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileKey, type FilePosition } from './fileIdentity';
@@ -86,4 +87,37 @@ async function listDirectory(dir: string): Promise<Map<string, FoundFile>> {
     }
   }
   return out;
+}
+
+/** Whether the file at `path` passes `check` (false when it cannot be opened). */
+export async function stillIntact(path: string, check: (fh: FileHandle, size: number) => Promise<boolean>): Promise<boolean> {
+  const fh = await open(path, 'r').catch(() => null);
+  if (!fh) return false;
+  try {
+    return await check(fh, (await fh.stat()).size);
+  } catch {
+    return false;
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Where the line being written at `size` starts, so starting "at the end" of a file never begins
+ * mid-line. Looks back at most one longest line; a line longer than that is dropped anyway, and
+ * starting inside it lets the splitter drop it and count it.
+ */
+export async function lineStartBefore(fh: FileHandle, size: number, maxLineBytes: number): Promise<number> {
+  const window = Math.min(size, maxLineBytes + 2);
+  if (window === 0) return 0;
+  const buf = Buffer.allocUnsafe(window);
+  let got = 0;
+  while (got < window) {
+    const { bytesRead } = await fh.read(buf, got, window - got, size - window + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  const nl = buf.subarray(0, got).lastIndexOf(10);
+  if (nl >= 0) return size - window + nl + 1;
+  return size - window;
 }

@@ -29,7 +29,7 @@ import { HEAD_BYTES, fileKey, hasCompressedName, headMatches, isCompressed, read
 import { FollowedFile, type CopyFinder, type FileStats, type ReadOutcome } from './followedFile';
 import { DEFAULT_MAX_LINE_BYTES, checkMaxLineBytes, toLineReadError } from './lineReader';
 import { OnceReporter } from './onceReporter';
-import { planResume, type FoundFile } from './resume';
+import { lineStartBefore, planResume, stillIntact, type FoundFile } from './resume';
 
 export { TailPathError } from './discovery';
 
@@ -272,7 +272,7 @@ export class Tailer {
       const byPath = step.kind === 'found' && step.byPath;
       const intact = async (fh: FileHandle, size: number) =>
         p.offset <= size && (p.head ? await headMatches(fh, p.head, this.scratch) : !byPath || p.offset === 0);
-      if (step.kind === 'found' && p.head && !(await this.stillIntact(path, intact))) {
+      if (step.kind === 'found' && p.head && !(await stillIntact(path, intact))) {
         // Truncated since the checkpoint (copytruncate while we were down): the rest of what we had not
         // read is in the rotator's copy, if it is still there, plain, in the same directory.
         const print = p.head;
@@ -285,19 +285,6 @@ export class Tailer {
         // copy whose content changed is not ours any more.
         return step.kind === 'found' ? 0 : null;
       });
-    }
-  }
-
-  /** Whether the file at `path` passes `check` (false when it cannot be opened). */
-  private async stillIntact(path: string, check: (fh: FileHandle, size: number) => Promise<boolean>): Promise<boolean> {
-    const fh = await open(path, 'r').catch(() => null);
-    if (!fh) return false;
-    try {
-      return await check(fh, (await fh.stat()).size);
-    } catch {
-      return false;
-    } finally {
-      await fh.close().catch(() => undefined);
     }
   }
 
@@ -326,7 +313,7 @@ export class Tailer {
       return;
     }
     await this.openFile(hit.path, fileKey(hit.st.dev, hit.st.ino), now, (fh, size) =>
-      startAt === 'beginning' ? Promise.resolve(0) : this.lineStartBefore(fh, size),
+      startAt === 'beginning' ? Promise.resolve(0) : lineStartBefore(fh, size, this.maxLineBytes),
     );
   }
 
@@ -392,26 +379,6 @@ export class Tailer {
     } finally {
       if (!keep) await fh.close().catch(() => undefined);
     }
-  }
-
-  /**
-   * Where the line being written at `size` starts, so starting "at the end" of a file never begins
-   * mid-line. Looks back at most one longest line; a line longer than that is dropped anyway, and
-   * starting inside it lets the splitter drop it and count it.
-   */
-  private async lineStartBefore(fh: FileHandle, size: number): Promise<number> {
-    const window = Math.min(size, this.maxLineBytes + 2);
-    if (window === 0) return 0;
-    const buf = Buffer.allocUnsafe(window);
-    let got = 0;
-    while (got < window) {
-      const { bytesRead } = await fh.read(buf, got, window - got, size - window + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    const nl = buf.subarray(0, got).lastIndexOf(10);
-    if (nl >= 0) return size - window + nl + 1;
-    return size - window;
   }
 
   private deliver(line: string, file: FollowedFile): void {
