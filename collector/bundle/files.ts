@@ -1,4 +1,5 @@
-// Every generated file of the operator bundle (alerts/, provisioning/, dashboards/, docs/runbooks.md)
+// Every generated file of the operator bundle (alerts/, provisioning/, dashboards/, docs/runbooks.md, the
+// JSON Schema of the watch settings)
 // with the function that renders it. `write.ts` writes them; a test checks the committed copies match.
 import { Document, isScalar, visit } from 'yaml';
 import { alertmanagerConfig } from './alerting/alertmanagerConfig';
@@ -10,6 +11,7 @@ import { runbooksMarkdown } from './alerting/runbooks';
 import { drilldownDashboard } from './grafana/drilldown';
 import { nocDashboard } from './grafana/noc';
 import { dashboardProvider, datasourceProvisioning } from './grafana/provisioning';
+import { settingsSchema } from '../config/settings';
 
 export interface BundleFile {
   /** Relative to the repository root. */
@@ -82,5 +84,6 @@ export const BUNDLE_FILES: readonly BundleFile[] = [
   },
   { path: 'dashboards/upstream-doctor-noc.json', source: 'collector/bundle/grafana/noc.ts', render: () => json(nocDashboard()) },
   { path: 'dashboards/upstream-doctor-upstream.json', source: 'collector/bundle/grafana/drilldown.ts', render: () => json(drilldownDashboard()) },
+  { path: 'docs/watch-config.schema.json', source: 'collector/config/settings.ts', render: () => json(settingsSchema()) },
   { path: 'docs/runbooks.md', source: 'collector/bundle/alerting/runbooks.ts', render: () => runbooksMarkdown() },
 ];

@@ -5,6 +5,7 @@
 // one line on stderr with an exit code from EXIT — never a stack trace.
 import { Command, CommanderError, Option } from 'commander';
 import { checkDuration, type DurationRange } from '../config/duration';
+import { SETTINGS, flagOf } from '../config/settings';
 import { collectorVersion } from '../version';
 import { InputError } from '../ingest/errors';
 import { CliError, EXIT } from './errors';
@@ -74,22 +75,13 @@ export function buildProgram(): Command {
       await runDiagnose(opts);
     });
 
-  program
-    .command('watch')
-    .description('Tail nginx logs live: Prometheus /metrics, /api/diagnosis and the NOC page')
-    .option('--access <paths...>', 'access log paths or globs')
-    .option('--error <paths...>', 'error log paths or globs')
-    .option('--kernel-log <file>', 'kernel log (kern.log / journalctl -k output written to a file)')
-    .option('--nginx-conf <file>', 'nginx config for log formats and timeouts')
-    .option('--log-format <format>', "the access log's nginx log_format string")
-    .option('--stub-status <url>', 'nginx stub_status URL to poll, e.g. http://127.0.0.1/nginx_status')
-    .option('--listen <host:port>', 'where to serve (default 127.0.0.1:9797)')
+  const watch = program.command('watch').description('Tail nginx logs live: Prometheus /metrics, /api/diagnosis and the NOC page');
+  // The flags come from the one settings table, so they cannot drift from the YAML keys.
+  for (const s of SETTINGS) {
+    if (s.arg !== null) watch.option(`${flagOf(s)}${s.arg ? ` ${s.arg}` : ''}`, `${s.help} (default: ${s.defaultText})`);
+  }
+  watch
     .option('--config <file>', 'YAML file with the same settings (flags win)')
-    .option('--window <duration>', 'aggregation window: 10s, 1m, or bare seconds (default 10s)')
-    .option('--checkpoint <file>', 'save file offsets and counts here, and resume from them')
-    .option('--start-at <where>', 'for files without a saved offset: beginning or end (default end)')
-    .option('--backfill', 'read rotated logs (.1, .2.gz, …) first, with a progress bar')
-    .option('--cors-origin <url>', "let this browser origin (your Grafana's URL) call the API, for the panel's drill-down")
     .option('--replay <sample-dir>', 'replay a recorded sample (samples/NAME) in real time instead of live logs')
     .addHelpText('after', WATCH_EXAMPLES)
     .action(async (opts) => {

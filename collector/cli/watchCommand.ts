@@ -1,6 +1,7 @@
 // `upstream-doctor watch`: the live collector behind /metrics, /api/diagnosis and the NOC page.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SETTINGS, optionName } from '../config/settings';
 import { ConfigError, buildConfig, loadConfigFile } from '../config/watchConfig';
 import { LiveCollector } from '../live/liveCollector';
 import { startReplay, type Replay } from '../sources/replay';
@@ -9,22 +10,8 @@ import { NginxConfigError } from '../parse/nginxConf/config';
 import { CheckpointError } from '../tail/checkpoint';
 import { CliError, EXIT } from './errors';
 
-export interface WatchFlags {
-  access?: string[];
-  error?: string[];
-  kernelLog?: string;
-  nginxConf?: string;
-  logFormat?: string;
-  stubStatus?: string;
-  listen?: string;
-  config?: string;
-  window?: string;
-  checkpoint?: string;
-  startAt?: string;
-  backfill?: boolean;
-  replay?: string;
-  corsOrigin?: string;
-}
+/** Parsed flags: one per setting (under its camelCase name) plus `config` and `replay`. */
+export type WatchFlags = Record<string, unknown> & { config?: string; replay?: string };
 
 /** Where the built page lives: build/page beside build/collector. */
 export function pageDir(): string | null {
@@ -73,20 +60,15 @@ async function watchUntilStopped(flags: WatchFlags, stopped: Promise<string>): P
   let collector: LiveCollector;
   try {
     const file = flags.config ? loadConfigFile(flags.config) : {};
-    const cfg = buildConfig(file, {
-      access: replay ? [replay.files.access] : flags.access,
-      error: replay ? [replay.files.error] : flags.error,
-      kernel_log: replay ? replay.files.kernel : flags.kernelLog,
-      nginx_conf: flags.nginxConf ?? (replay && existsSync(join(flags.replay!, 'nginx.conf')) ? join(flags.replay!, 'nginx.conf') : undefined),
-      log_format: flags.logFormat,
-      stub_status: flags.stubStatus,
-      listen: flags.listen,
-      window: flags.window,
-      checkpoint: flags.checkpoint,
-      start_at: replay ? 'beginning' : flags.startAt,
-      backfill: flags.backfill,
-      cors_origin: flags.corsOrigin,
-    });
+    const raw: Record<string, unknown> = {};
+    for (const s of SETTINGS) raw[s.key] = flags[optionName(s)];
+    if (replay) {
+      // The replay stands in for the logs; the sample's nginx.conf gives its formats and timeouts.
+      Object.assign(raw, { access: [replay.files.access], error: [replay.files.error], kernel_log: replay.files.kernel, start_at: 'beginning' });
+      const conf = join(flags.replay!, 'nginx.conf');
+      if (raw.nginx_conf === undefined && existsSync(conf)) raw.nginx_conf = conf;
+    }
+    const cfg = buildConfig(file, raw);
     collector = await LiveCollector.create(cfg, log);
   } catch (e) {
     await replay?.stop();

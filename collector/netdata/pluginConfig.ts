@@ -4,15 +4,14 @@
 // --config`, validated the same way, minus the ones that only make sense with an HTTP server.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { settingFor } from '../config/settings';
 import { ConfigError, buildConfig, loadConfigFile, type WatchConfig } from '../config/watchConfig';
 
 export const CONFIG_FILE_NAME = 'upstream_doctor.conf';
 const DEFAULT_USER_DIR = '/etc/netdata';
 
-/** Keys of the watch config that the plugin refuses, with the reason it gives. */
-const NOT_FOR_NETDATA: Record<string, string> = {
-  listen: 'the plugin opens no port: Netdata serves the charts (use `upstream-doctor watch` for /metrics)',
-};
+/** Why the plugin refuses the settings the table marks as the HTTP server's. */
+const NO_HTTP = 'the plugin opens no port: Netdata serves the charts (use `upstream-doctor watch` for /metrics and the API)';
 
 /** Where the config is looked for, first match wins. */
 export function configCandidates(env: NodeJS.ProcessEnv): string[] {
@@ -36,7 +35,7 @@ export function loadPluginConfig(env: NodeJS.ProcessEnv): PluginConfig {
   }
   const raw = loadConfigFile(file);
   for (const key of Object.keys(raw)) {
-    if (key in NOT_FOR_NETDATA) throw new ConfigError(`${file}: "${key}" is not used by the Netdata plugin: ${NOT_FOR_NETDATA[key]}`);
+    if (settingFor(key)?.http) throw new ConfigError(`${file}: "${key}" is not used by the Netdata plugin: ${NO_HTTP}`);
   }
   try {
     return { file, watch: buildConfig(raw, {}) };
