@@ -1,3 +1,4 @@
+import { ALL_LOGGED } from '../parse/access/formatSpec';
 import type { AccessRecord, Attempt } from '../parse/types';
 import { Aggregator, FOLDED_UPSTREAM, NO_UPSTREAM, type AttemptOutcome } from './aggregator';
 
@@ -11,6 +12,8 @@ function rec(time: number, attempts: Array<Partial<Attempt>>, status = 200): Acc
     bytesSent: 100,
     requestTime: 0.01,
     request: 'GET / HTTP/1.1',
+    client: '',
+    logged: ALL_LOGGED,
     attempts: attempts.map((a) => ({
       addr: '10.0.0.1:80',
       status: 200,

@@ -1,5 +1,6 @@
 // Each cause's signature, written as the access/error/kernel records nginx would produce, must come out
 // as that cause — and ordinary traffic as healthy. The fault lab checks the same against real nginx.
+import { ALL_LOGGED } from '../parse/access/formatSpec';
 import { Aggregator } from '../aggregate/aggregator';
 import { emptyCounts } from '../ingest/ingest';
 import type { AccessRecord, Attempt, ErrorEvent, KernelEvent, UpstreamSettings } from '../parse/types';
@@ -48,6 +49,8 @@ class Traffic {
       bytesSent: opts.bytes ?? 1000,
       requestTime: rt,
       request: `${opts.method ?? 'GET'} /api HTTP/1.1`,
+      client: '10.1.1.1',
+      logged: ALL_LOGGED,
       attempts: full,
     });
     return this;

@@ -1,5 +1,6 @@
 // The exporter fed by a real Aggregator: what a Prometheus scrape would read, checked line by line with
 // the strict reader in exposition.ts, and with promtool where it is installed.
+import { ALL_LOGGED } from '../parse/access/formatSpec';
 import { spawnSync } from 'node:child_process';
 import { Aggregator, FOLDED_UPSTREAM, NO_UPSTREAM } from '../aggregate/aggregator';
 import { CONNECT_BOUNDS_S } from '../aggregate/buckets';
@@ -40,6 +41,8 @@ function rec(t: number, attempts: Array<Partial<Attempt>>, status?: number): Acc
     bytesSent: 1000,
     requestTime: 0.05,
     request: `GET ${SECRET_URI} HTTP/1.1`,
+    client: '',
+    logged: ALL_LOGGED,
     attempts: full,
   };
 }

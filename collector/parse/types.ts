@@ -21,6 +21,11 @@ export interface Attempt {
   bytesReceived: number;
   /** True when this attempt started after an internal redirect (` : `) rather than as a retry (`, `). */
   afterRedirect: boolean;
+  /**
+   * Not logged but inferred: the access log has no `$upstream_*` fields, and the nginx config or the error
+   * log says which upstream served the request. Its times are unknown (NaN), not `-`.
+   */
+  inferred?: boolean;
 }
 
 export interface AccessRecord {
@@ -37,6 +42,13 @@ export interface AccessRecord {
   request: string;
   /** Empty when nginx did not go upstream (static file, cache hit, 499 before proxying). */
   attempts: Attempt[];
+  /** `$remote_addr`; '' when not logged. Ties an error-log line to its request. */
+  client: string;
+  /**
+   * Which variables the line's format logs, as bits of parse/access/formatSpec Role (`loggedBit`): what
+   * the line could have told, so an absent `$upstream_connect_time` is not mistaken for a `-`.
+   */
+  logged: number;
 }
 
 export type ErrorLevel = 'debug' | 'info' | 'notice' | 'warn' | 'error' | 'crit' | 'alert' | 'emerg';

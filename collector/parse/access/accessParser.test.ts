@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { LogFormatError } from './formatSpec';
+import { LogFormatError, Role, loggedBit } from './formatSpec';
 import { createAccessLineParser, isJsonShapedFormat } from './accessParser';
 import { UPSTREAM_DOCTOR_FORMAT } from './namedFormats';
 
@@ -83,5 +83,19 @@ describe('createAutoAccessParser', () => {
     expect(parse(combined)!.status).toBe(200);
     expect(parse(combined)!.attempts).toEqual([]);
     expect(parse('garbage')).toBeNull();
+  });
+});
+
+describe('what a line could have told', () => {
+  it('marks the variables its format logs, and reads the client address', () => {
+    const combined = createAccessLineParser()('192.0.2.10 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 502 157 "-" "curl"')!;
+    expect(combined.client).toBe('192.0.2.10');
+    expect(combined.logged & loggedBit(Role.Status)).not.toBe(0);
+    expect(combined.logged & loggedBit(Role.UpAddr)).toBe(0);
+    expect(combined.logged & loggedBit(Role.UpConnect)).toBe(0);
+    const json = createAccessLineParser()('{"time_local":"10/Oct/2000:13:55:36 -0700","status":502,"upstream_addr":"10.0.0.1:80","upstream_connect_time":"0.000"}')!;
+    expect(json.logged & loggedBit(Role.UpConnect)).not.toBe(0);
+    expect(json.logged & loggedBit(Role.UpHeader)).toBe(0);
+    expect(json.client).toBe('');
   });
 });

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { accessLogLines } from '../../../bench/generate';
 import { compileAccessFormat } from './compile';
-import { assignRoles, Role, ROLE_COUNT, roleOf, splitFormat } from './formatSpec';
+import { assignRoles, loggedMask, Role, ROLE_COUNT, roleOf, splitFormat } from './formatSpec';
 import { unescapeLogValue } from './unescape';
 import { COMBINED, UPSTREAM_DOCTOR_FORMAT } from './namedFormats';
 import { parseMsec, parseTimeIso, parseTimeLocal, type TzOut } from '../time';
@@ -231,7 +231,8 @@ function referenceParser(format: string): (line: string) => AccessRecord | null 
     }
     const upstream = [Role.UpAddr, Role.UpStatus, Role.UpConnect, Role.UpHeader, Role.UpResponse, Role.UpBytes];
     const extents = upstream.map((r): Extent => (has[r] ? [starts[r], ends[r]] : null));
-    return { time, tzOffsetMin, status, bytesSent, requestTime, request, attempts: referenceAttempts(line, extents) };
+    const client = has[Role.RemoteAddr] ? line.slice(starts[Role.RemoteAddr], ends[Role.RemoteAddr]) : '';
+    return { time, tzOffsetMin, status, bytesSent, requestTime, request, attempts: referenceAttempts(line, extents), client, logged: loggedMask(roles) };
   };
 }
 

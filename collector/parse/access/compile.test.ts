@@ -44,6 +44,8 @@ describe('compileAccessFormat with UPSTREAM_DOCTOR_FORMAT on real nginx lines', 
       bytesSent: 16,
       requestTime: 0.001,
       request: 'GET /retry HTTP/1.1',
+      client: expect.any(String),
+      logged: expect.any(Number),
       attempts: [
         attempt({ addr: '127.0.0.1:37383', status: 502, response: 0, bytesReceived: 0 }),
         attempt({ addr: '127.0.0.1:35721', status: 200, connect: 0, header: 0, response: 0, bytesReceived: 159 }),
@@ -116,6 +118,8 @@ describe('compileAccessFormat with combined', () => {
       bytesSent: 2326,
       requestTime: NaN,
       request: 'GET /apache_pb.gif HTTP/1.0',
+      client: expect.any(String),
+      logged: expect.any(Number),
       attempts: [],
     });
   });
@@ -370,6 +374,8 @@ function expected(l: ArbLine, opts: { msec: boolean; request: string; upstreamBy
     bytesSent: l.bytes,
     requestTime: l.rt / 1000,
     request: opts.request,
+    client: expect.any(String),
+    logged: expect.any(Number),
     attempts: l.attempts.map((a, i) =>
       attempt({
         addr: a.addr,

@@ -2,7 +2,7 @@
 // variables, and turned into the source of one function that walks a line through exactly that sequence:
 // the end of each value is found from the literal that follows it, the few fields the diagnosis uses are
 // read straight from the line, and every other value is stepped over without copying it.
-import { LogFormatError, ROLE_COUNT, Role, assignRoles, roleOf, splitFormat } from './formatSpec';
+import { LogFormatError, ROLE_COUNT, Role, assignRoles, loggedMask, roleOf, splitFormat } from './formatSpec';
 import { RUNTIME } from './scanRuntime';
 import type { AccessRecord } from '../types';
 
@@ -387,7 +387,8 @@ function parserSource(literals: string[], variables: string[]): { source: string
       emit(`const attempts = lineAttempts(line, ${positions});`);
     }
   }
-  emit('return { time, tzOffsetMin, status, bytesSent, requestTime, request, attempts };');
+  emit(has[Role.RemoteAddr] ? `const client = line.slice(s${Role.RemoteAddr}, e${Role.RemoteAddr});` : "const client = '';");
+  emit(`return { time, tzOffsetMin, status, bytesSent, requestTime, request, attempts, client, logged: ${loggedMask(roles)} };`);
   return { source: out.join('\n'), runs };
 }
 

@@ -21,8 +21,24 @@ export enum Role {
   UpHeader,
   UpResponse,
   UpBytes,
+  RemoteAddr,
 }
-export const ROLE_COUNT = 17;
+export const ROLE_COUNT = 18;
+
+/** The bit of a role in AccessRecord.logged. */
+export function loggedBit(role: Role): number {
+  return 1 << role;
+}
+
+/** Every role logged: what a record made by hand in a test (or the lab's own format) can tell. */
+export const ALL_LOGGED = (1 << ROLE_COUNT) - 2;
+
+/** The bits of the roles a format fills (what its lines can tell). */
+export function loggedMask(roles: readonly Role[]): number {
+  let m = 0;
+  for (const r of roles) if (r !== Role.Skip) m |= loggedBit(r);
+  return m;
+}
 
 const ROLE_BY_VARIABLE: Record<string, Role> = {
   msec: Role.Msec,
@@ -41,6 +57,7 @@ const ROLE_BY_VARIABLE: Record<string, Role> = {
   upstream_header_time: Role.UpHeader,
   upstream_response_time: Role.UpResponse,
   upstream_bytes_received: Role.UpBytes,
+  remote_addr: Role.RemoteAddr,
 };
 
 /** The role of an nginx variable name (without `$`, any case); Skip for everything the record ignores. */

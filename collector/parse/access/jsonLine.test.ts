@@ -28,6 +28,8 @@ const RETRY_RECORD: AccessRecord = {
   bytesSent: NaN,
   requestTime: NaN,
   request: 'GET /retry HTTP/1.1',
+  client: expect.any(String),
+  logged: expect.any(Number),
   attempts: [
     attempt({ addr: '127.0.0.1:37383', status: 502, response: 0 }),
     attempt({ addr: '127.0.0.1:35721', status: 200, connect: 0, response: 0 }),
@@ -116,6 +118,8 @@ describe('createJsonLineParser without a format (key names)', () => {
       bytesSent: 157,
       requestTime: 0.004,
       request: 'GET / HTTP/1.1',
+      client: expect.any(String),
+      logged: expect.any(Number),
       attempts: [attempt({ addr: '10.0.0.1:80', status: 502, connect: 0, response: 0.004, bytesReceived: 0 })],
     });
   });
@@ -208,6 +212,8 @@ describe('createJsonLineParser properties', () => {
           bytesSent: l.bytes,
           requestTime: l.rt / 1000,
           request: `GET /${l.path} HTTP/1.1`,
+          client: expect.any(String),
+          logged: expect.any(Number),
           attempts: l.tries.map(([port, status, ms]) => attempt({ addr: `10.0.0.1:${port}`, status, response: ms / 1000 })),
         });
       }),

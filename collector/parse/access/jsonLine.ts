@@ -3,7 +3,7 @@
 // it, the usual key names are recognised. Values may be strings or numbers.
 
 import { compileAccessFormat, type AccessFormatParser } from './compile';
-import { assignRoles, Role, ROLE_COUNT, splitFormat } from './formatSpec';
+import { assignRoles, loggedBit, Role, ROLE_COUNT, splitFormat } from './formatSpec';
 import { parseMsec, parseTimeIso, parseTimeLocal, type TzOut } from '../time';
 import { parseAttempts, parseCount, parseDecimal, parseStatus3 } from './upstreamValues';
 import type { AccessRecord } from '../types';
@@ -103,6 +103,7 @@ const KEY_NAMES: Array<[Role, string[]]> = [
   [Role.UpHeader, ['upstream_header_time']],
   [Role.UpResponse, ['upstream_response_time']],
   [Role.UpBytes, ['upstream_bytes_received']],
+  [Role.RemoteAddr, ['remote_addr', 'client', 'client_ip']],
 ];
 /** Keys whose time format is told by the value's shape. */
 const ANY_TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts', 'datetime'];
@@ -196,7 +197,10 @@ function buildRecord(values: unknown[], anyTimeValue: unknown): AccessRecord | n
     asText(values[Role.UpResponse]),
     asText(values[Role.UpBytes]),
   );
-  return { time, tzOffsetMin, status, bytesSent, requestTime, request, attempts };
+  let logged = 0;
+  for (let role = 1; role < ROLE_COUNT; role++) if (values[role] !== undefined && values[role] !== null) logged |= loggedBit(role);
+  const client = asText(values[Role.RemoteAddr]) ?? '';
+  return { time, tzOffsetMin, status, bytesSent, requestTime, request, attempts, client, logged };
 }
 
 function parseObject(line: string): Record<string, unknown> | null {
