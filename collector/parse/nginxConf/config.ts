@@ -24,8 +24,20 @@ export interface ErrorLogDef {
   level: ErrorLevel;
 }
 
+/** Where a directive stands, for the config changes the diagnosis proposes (report/changes.ts). */
+export interface Place {
+  file: string;
+  line: number;
+  /** The directive's arguments as written. */
+  args: string[];
+}
+
 export interface UpstreamDef {
   name: string;
+  /** The `upstream name {` line. */
+  at: Place;
+  /** The group's own keepalive directives where written: `keepalive`, `keepalive_timeout`, … */
+  own: Record<string, Place>;
   /** `host:port` (port 80 when unwritten), `[v6]:port` or `unix:/path`, as `$upstream_addr` shows them. */
   servers: string[];
   /** Idle connections cached per worker; 0 when the group does not pool. */
@@ -37,6 +49,10 @@ export interface UpstreamDef {
 }
 
 export interface LocationDef {
+  /** The `location … {` line. */
+  at: Place;
+  /** proxy_* directives written in the location itself (not inherited), by name. */
+  own: Record<string, Place>;
   /** The first `server_name` of the enclosing server; '' when it has none. */
   serverName: string;
   /** The first `listen` address of the enclosing server; '' when it has none (nginx then listens on 80). */
@@ -50,6 +66,14 @@ export interface LocationDef {
   /** For a direct `proxy_pass http://host:port`: that address as `$upstream_addr` shows it; else ''. */
   target: string;
   settings: UpstreamSettings;
+}
+
+export interface LocationMatch {
+  /** `=` exact, `^~` prefix that stops regex search, '' prefix, `~` / `~*` regex. */
+  modifier: '=' | '^~' | '' | '~' | '~*';
+  pattern: string;
+  /** The location's proxied target (group or address), or null when it does not proxy. */
+  proxied: LocationDef | null;
 }
 
 /** The proxy_* values that inherit http → server → location. */
@@ -70,6 +94,11 @@ export interface NginxConfig {
   upstreams: Map<string, UpstreamDef>;
   /** Only locations that `proxy_pass` themselves, in configuration order. */
   locations: LocationDef[];
+  /**
+   * Every location's match with whether it proxies, to tell which requests of an access log without
+   * `$upstream_addr` went upstream (a `location /static/` with `root` did not).
+   */
+  allLocations: LocationMatch[];
   /** The proxy_* values in effect at http level (nginx defaults where unset). */
   httpProxy: ProxyLevel;
 }
@@ -122,6 +151,9 @@ function mergeLevel(parent: ProxyLevel, dirs: Directive[]): ProxyLevel {
 
 interface Scope {
   proxy: ProxyLevel;
+  /** The location directive this scope is inside, if any. */
+  locationAt?: Directive;
+  locationOwn?: Record<string, Place>;
   context: string;
   serverName: string;
   listen: string;
@@ -130,6 +162,7 @@ interface Scope {
 
 interface Pending {
   loc: Omit<LocationDef, 'group' | 'settings'>;
+  match: LocationMatch;
   proxy: ProxyLevel;
   host: string;
 }
@@ -140,6 +173,7 @@ class Reader {
   readonly errorLogs: ErrorLogDef[] = [];
   readonly upstreams = new Map<string, UpstreamDef>();
   readonly pending: Pending[] = [];
+  readonly matches: LocationMatch[] = [];
   httpProxy: ProxyLevel = NGINX_DEFAULTS;
 
   main(dirs: Directive[]): void {
@@ -191,17 +225,33 @@ class Reader {
   /** A location, a nested location, or an `if` / `limit_except` inside one: all inherit the same way. */
   private location(d: Directive, locPath: string, parent: Scope): void {
     const dirs = d.block ?? [];
+    const isLocation = d.name === 'location';
+    const own: Record<string, Place> = isLocation ? {} : { ...(parent.locationOwn ?? {}) };
+    for (const c of dirs) if (c.name.startsWith('proxy_')) own[c.name] = placeOf(c);
     const scope: Scope = {
       ...parent,
       proxy: mergeLevel(parent.proxy, dirs),
-      context: `${parent.context} > ${d.name === 'location' ? `location ${locPath}` : `${d.name} ${d.args.join(' ')}`}`,
+      context: `${parent.context} > ${isLocation ? `location ${locPath}` : `${d.name} ${d.args.join(' ')}`}`,
       path: locPath,
+      locationAt: isLocation ? d : parent.locationAt,
+      locationOwn: own,
     };
+    let match: LocationMatch | null = null;
+    if (isLocation) {
+      match = matchOf(d.args);
+      if (match) this.matches.push(match);
+    }
+    const before = this.pending.length;
     for (const c of dirs) {
       if (c.name === 'location' && c.block) this.location(c, c.args.join(' '), scope);
       else if ((c.name === 'if' || c.name === 'limit_except') && c.block) this.location(c, `${locPath} ${c.name} ${c.args.join(' ')}`, scope);
       else if (c.name === 'proxy_pass') this.proxyPass(c, scope);
       else this.common(c, scope);
+    }
+    // The location's own proxy_pass (not a nested location's) makes its requests go upstream.
+    if (match) {
+      const mine = this.pending.slice(before).find((p) => p.loc.path === locPath);
+      if (mine) mine.match = match;
     }
   }
 
@@ -219,8 +269,12 @@ class Reader {
   private proxyPass(d: Directive, scope: Scope): void {
     if (d.args.length !== 1) fail(d, '"proxy_pass" takes one URL');
     const target = parseProxyPass(d.args[0]);
+    const at = scope.locationAt ?? d;
     this.pending.push({
+      match: { modifier: '', pattern: '', proxied: null },
       loc: {
+        at: placeOf(at),
+        own: { ...(scope.locationOwn ?? {}) },
         serverName: scope.serverName,
         listen: scope.listen,
         path: scope.path,
@@ -265,8 +319,9 @@ class Reader {
     if (d.args.length !== 1) fail(d, '"upstream" takes one name');
     const key = name.toLowerCase();
     if (this.upstreams.has(key)) fail(d, `upstream "${name}" is defined twice`);
-    const def: UpstreamDef = { name, servers: [], ...KEEPALIVE_DEFAULTS };
+    const def: UpstreamDef = { name, at: placeOf(d), own: {}, servers: [], ...KEEPALIVE_DEFAULTS };
     for (const c of d.block ?? []) {
+      if (c.name.startsWith('keepalive')) def.own[c.name] = placeOf(c);
       if (c.name === 'server') {
         const addr = c.args[0] === undefined ? null : parseHostPort(c.args[0], 80);
         if (!addr) fail(c, `upstream "${name}" has an unreadable server "${c.args[0] ?? ''}"`);
@@ -282,14 +337,16 @@ class Reader {
     for (const a of this.accessLogs) {
       if (!this.formats.has(a.format)) fail(a.at, `access_log names an unknown log_format "${a.format}"`);
     }
-    const locations = this.pending.map(({ loc, proxy, host }): LocationDef => {
+    const locations = this.pending.map(({ loc, proxy, host, match }): LocationDef => {
       const up = this.upstreams.get(host);
-      return {
+      const def: LocationDef = {
         ...loc,
         group: up ? up.name : '',
         target: up ? '' : loc.target,
         settings: settingsOf(proxy, up),
       };
+      match.proxied = def;
+      return def;
     });
     return {
       logFormats: this.formats,
@@ -297,9 +354,28 @@ class Reader {
       errorLogs: this.errorLogs,
       upstreams: this.upstreams,
       locations,
+      allLocations: this.matches,
       httpProxy: this.httpProxy,
     };
   }
+}
+
+function placeOf(d: Directive): Place {
+  return { file: d.file, line: d.line, args: [...d.args] };
+}
+
+/** `location = /x`, `location ^~ /x`, `location ~* \.php$`, `location /x`; null for named locations (`@x`). */
+function matchOf(args: string[]): LocationMatch | null {
+  if (args.length === 2 && ['=', '^~', '~', '~*'].includes(args[0])) {
+    return { modifier: args[0] as LocationMatch['modifier'], pattern: args[1], proxied: null };
+  }
+  if (args.length === 1) {
+    const a = args[0];
+    if (a.startsWith('@')) return null;
+    for (const m of ['=', '^~', '~*', '~'] as const) if (a.startsWith(m) && a.length > m.length) return { modifier: m, pattern: a.slice(m.length), proxied: null };
+    return { modifier: '', pattern: a, proxied: null };
+  }
+  return null;
 }
 
 function settingsOf(proxy: ProxyLevel, up: UpstreamDef | undefined): UpstreamSettings {
