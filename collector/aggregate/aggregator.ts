@@ -2,7 +2,7 @@
 // in the log lines, so replaying a file and tailing it live give the same windows.
 import type { AccessRecord, Attempt, ErrorEvent, KernelEvent, UpstreamSettings } from '../parse/types';
 import { CONNECT_BOUNDS_S, GAP_BOUNDS_S, SIZE_BOUNDS_B, bucketIndex } from './buckets';
-import { classifyAttempt, type AttemptClass } from './classify';
+import { classifyAttempt, type AttemptClass, type Pooling } from './classify';
 import { UpstreamStats, type Episode } from './upstreamStats';
 
 /** What the aggregator concluded about one attempt. Exporters count these rather than re-deriving them. */
@@ -62,6 +62,7 @@ interface UpstreamRun {
   minHeader: number;
   /** The latest attempt could not connect; the next success means the upstream came back. */
   refusing: boolean;
+  pooling: Pooling;
 }
 
 export interface RangeStats {
@@ -119,11 +120,13 @@ export class Aggregator {
     this.listener.request?.(lastKey, rec);
   }
 
-  addError(ev: ErrorEvent): void {
+  /** An error-log event; `server` is the server the line named, when the event is kept under its group. */
+  addError(ev: ErrorEvent, server = ev.upstreamAddr): void {
     this.seeTime(ev.time);
     const key = ev.upstreamAddr ? this.upstreamKey(ev.upstreamAddr) : NO_UPSTREAM;
     const st = this.statsFor(this.windowAt(ev.time), key);
     st.countError(`${ev.cls}/${ev.phase}`);
+    if (server && ev.side === 'upstream' && ev.cls !== 'other') st.countServer(server);
     this.listener.error?.(key, ev);
     if (ev.cls !== 'other') {
       st.addErrorSample({ time: ev.time, cls: ev.cls, phase: ev.phase, message: ev.message, request: ev.request });
@@ -177,7 +180,9 @@ export class Aggregator {
   refreshSettings(): void {
     for (const [key, run] of this.runs) {
       if (key === FOLDED_UPSTREAM) continue;
-      run.readTimeoutS = this.settingsFor(key)?.proxyReadTimeout ?? DEFAULT_READ_TIMEOUT_S;
+      const settings = this.settingsFor(key);
+      run.readTimeoutS = settings?.proxyReadTimeout ?? DEFAULT_READ_TIMEOUT_S;
+      run.pooling = settings ? (settings.keepalive > 0 ? 'yes' : 'no') : 'unknown';
     }
   }
 
@@ -191,9 +196,10 @@ export class Aggregator {
     attemptStart: number,
   ): number {
     const readTimeout = run.readTimeoutS;
-    const c = classifyAttempt(a, index, { readTimeoutS: readTimeout, minHeaderS: run.minHeader });
+    const c = classifyAttempt(a, index, { readTimeoutS: readTimeout, minHeaderS: run.minHeader, pooling: run.pooling });
     const { reused, fresh, failed, stalled, onContact } = c;
     st.attempts++;
+    if (c.inferred) st.inferred++;
     if (c.retry) st.retries++;
     if (reused) st.reused++;
     else if (fresh) st.fresh++;
@@ -208,8 +214,10 @@ export class Aggregator {
     const gapBucket = gap >= 0 ? bucketIndex(GAP_BOUNDS_S, gap) : -1;
     let comeback = false;
 
-    if (failed || stalled) {
-      const bytes = a.bytesReceived >= 0 ? a.bytesReceived : 0;
+    const cutShort = c.cut;
+    if (failed || stalled || cutShort) {
+      // What a cut or stalled response had delivered: the upstream bytes, else what reached the client.
+      const bytes = a.bytesReceived >= 0 ? a.bytesReceived : cutShort && rec.bytesSent >= 0 ? rec.bytesSent : 0;
       if (bytes > 0) st.failSizes[bucketIndex(SIZE_BOUNDS_B, bytes)]++;
       st.addSample({
         time: rec.time,
@@ -224,13 +232,20 @@ export class Aggregator {
       });
     }
     if (stalled) st.bodyStalls++;
+    if (cutShort) st.bodyCuts++;
     if (failed) {
       st.failed++;
       if (a.status === 504) st.failedTimeout++;
-      if (a.status === 502 && !onContact) st.failedMidRequest++;
+      if (c.kind === 'mid_request') st.failedMidRequest++;
+      if (c.kind === 'closed') {
+        st.failedClosed++;
+        // Without connect times, deaths at the same moment are still told from deaths one by one.
+        this.trackEpisode(st, run, attemptStart, NaN);
+      }
+      if (c.kind === 'unlogged') st.failedUnlogged++;
       if (reused) st.failedReused++;
       else if (fresh) st.failedFresh++;
-      else {
+      if (c.kind === 'connect') {
         st.failedConnect++;
         run.refusing = true;
       }
@@ -249,7 +264,7 @@ export class Aggregator {
         comeback = true;
       }
       if (gapBucket >= 0 && (reused || fresh)) st.addGap(reused ? 'reusedOk' : 'freshOk', gapBucket);
-      if (!stalled && a.status >= 200 && a.status < 300) {
+      if (!stalled && !cutShort && a.status >= 200 && a.status < 300) {
         const size = a.bytesReceived >= 0 ? a.bytesReceived : index === rec.attempts.length - 1 ? rec.bytesSent : NaN;
         if (size >= 0) st.okSizes[bucketIndex(SIZE_BOUNDS_B, size)]++;
       }
@@ -340,8 +355,10 @@ export class Aggregator {
     const key = this.upstreamKey(addr);
     let run = this.runs.get(key);
     if (!run) {
-      const readTimeout = this.settingsFor(addr)?.proxyReadTimeout ?? DEFAULT_READ_TIMEOUT_S;
-      run = { key, lastEnd: NaN, episode: null, readTimeoutS: readTimeout, minHeader: Infinity, refusing: false };
+      const settings = this.settingsFor(addr);
+      const readTimeout = settings?.proxyReadTimeout ?? DEFAULT_READ_TIMEOUT_S;
+      const pooling: Pooling = settings ? (settings.keepalive > 0 ? 'yes' : 'no') : 'unknown';
+      run = { key, lastEnd: NaN, episode: null, readTimeoutS: readTimeout, minHeader: Infinity, refusing: false, pooling };
       this.runs.set(key, run);
     }
     return run;

@@ -3,7 +3,7 @@ import type { Attempt } from '../parse/types';
 import { classifyAttempt } from './classify';
 
 const base: Attempt = { addr: '10.0.0.5:8080', status: 200, connect: 0.001, header: 0.01, response: 0.012, bytesReceived: 900, afterRedirect: false };
-const ctx = { readTimeoutS: 10, minHeaderS: 0.01 };
+const ctx = { readTimeoutS: 10, minHeaderS: 0.01, pooling: 'yes' as const };
 const classify = (a: Partial<Attempt>, index = 0) => classifyAttempt({ ...base, ...a }, index, ctx);
 
 describe('classifyAttempt', () => {

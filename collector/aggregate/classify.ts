@@ -5,7 +5,7 @@
 import type { Attempt } from '../parse/types';
 
 /** One kind per failed attempt, so the kinds of an upstream add up to its failed attempts. */
-export const FAILURE_KINDS = ['connect', 'timeout', 'dead_on_reuse', 'dead_on_new', 'mid_request'] as const;
+export const FAILURE_KINDS = ['connect', 'timeout', 'dead_on_reuse', 'dead_on_new', 'mid_request', 'closed', 'unlogged'] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 /**
@@ -16,9 +16,17 @@ export type FailureKind = (typeof FAILURE_KINDS)[number];
 const CONTACT_FLOOR_S = 0.05;
 const CONTACT_RTT_FACTOR = 1.2;
 
+/** Whether the upstream keeps a pool of idle connections (`keepalive N` in its group); unknown without a config. */
+export type Pooling = 'yes' | 'no' | 'unknown';
+
 export interface AttemptContext {
   /** proxy_read_timeout nginx applies to the upstream, seconds. */
   readTimeoutS: number;
+  /**
+   * A connect time of 0.000 means a pooled connection was reused only where there is a pool: nginx
+   * logs 0.000 for a new connection on loopback or a fast LAN too.
+   */
+  pooling: Pooling;
   /** Fastest response header seen from the upstream so far, seconds (Infinity before the first). */
   minHeaderS: number;
 }
@@ -38,19 +46,25 @@ export interface AttemptClass {
   retry: boolean;
   /** The response took at least 80 % of proxy_read_timeout. */
   nearReadTimeout: boolean;
+  /** The header came, then the body was cut off by a reset or close (from the error log). */
+  cut: boolean;
+  /** The attempt is not in the log but inferred from the config and the error log: its times are unknown. */
+  inferred: boolean;
   /** The failure's one kind, null when it did not fail. */
   kind: FailureKind | null;
 }
 
 export function classifyAttempt(a: Attempt, index: number, ctx: AttemptContext): AttemptClass {
-  const reused = a.connect === 0;
-  const fresh = a.connect > 0;
+  const inferred = a.inferred === true;
+  const zero = a.connect === 0;
+  const reused = zero && ctx.pooling !== 'no';
+  const fresh = a.connect > 0 || (zero && ctx.pooling === 'no');
   // nginx writes 502/504 for an attempt it gave up on; with no response header it was not the app's own 5xx.
-  const failed = (a.status === 502 || a.status === 504) && !(a.header >= 0);
+  const failed = (a.status === 502 || a.status === 504) && !(a.header >= 0) && !a.cut;
   const readTimeout = ctx.readTimeoutS;
   const stalled = !failed && a.header >= 0 && a.response - a.header >= 0.9 * readTimeout && a.header < 0.5 * readTimeout;
   const contactLimit = Math.max(CONTACT_FLOOR_S, CONTACT_RTT_FACTOR * (Number.isFinite(ctx.minHeaderS) ? ctx.minHeaderS : 0));
-  const onContact = failed && !(a.response > contactLimit);
+  const onContact = failed && !inferred && !(a.response > contactLimit);
   return {
     reused,
     fresh,
@@ -59,8 +73,19 @@ export function classifyAttempt(a: Attempt, index: number, ctx: AttemptContext):
     onContact,
     retry: index > 0 && !a.afterRedirect,
     nearReadTimeout: a.response >= 0.8 * readTimeout,
-    kind: failed ? failureKind(reused, fresh, a.status, onContact) : null,
+    cut: a.cut === true && !stalled,
+    inferred,
+    kind: failed ? (inferred ? inferredKind(a) : failureKind(reused, fresh, a.status, onContact)) : null,
   };
+}
+
+/** A failure known only from the access status and the error log: its kind is what the error line says. */
+function inferredKind(a: Attempt): FailureKind {
+  const how = a.how;
+  if (!how) return a.status === 504 ? 'timeout' : 'unlogged';
+  if (how.phase === 'connecting' || how.cls === 'refused' || how.cls === 'unreachable' || how.cls === 'no_live_upstreams') return 'connect';
+  if (how.cls === 'timed_out') return 'timeout';
+  return 'closed';
 }
 
 /**

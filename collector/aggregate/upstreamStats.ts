@@ -12,6 +12,8 @@ const SKETCH_BINS = 200;
 const MAX_SAMPLES = 4;
 const MAX_MERGED_SAMPLES = 12;
 const MAX_EPISODES = 64;
+/** Servers tallied per key: a group of more is rare, and the ones failing show up first. */
+const MAX_SERVERS = 32;
 
 export function newSketch(): LogCollapsingLowestDenseDDSketch {
   return new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: SKETCH_ACCURACY, binLimit: SKETCH_BINS });
@@ -86,6 +88,14 @@ export class UpstreamStats {
   failedTimeout = 0;
   /** The header arrived quickly but the body stopped: the attempt ran into proxy_read_timeout mid-body. */
   bodyStalls = 0;
+  /** The header came and the body was cut by a reset or close (the error log said so). */
+  bodyCuts = 0;
+  /** Failed attempts known from the error log to be a reset or an early close, when is not logged. */
+  failedClosed = 0;
+  /** Failed attempts (a 502 / 504 with no upstream fields) that no error-log line explained. */
+  failedUnlogged = 0;
+  /** Attempts inferred from the nginx config and the error log, the access log naming none. */
+  inferred = 0;
   /** Attempts whose response time reached 80 % of proxy_read_timeout. */
   nearReadTimeout = 0;
   /** 502s that came after more than a round trip: the backend died while working on the request. */
@@ -102,6 +112,8 @@ export class UpstreamStats {
 
   /** Error-log events by `class/phase`. */
   errors = new Map<string, number>();
+  /** Upstream error-log events by the server the line named (a group's key keeps which of its servers failed). */
+  servers = new Map<string, number>();
   samples: FailureSample[] = [];
   errorSamples: ErrorSample[] = [];
   episodes: Episode[] = [];
@@ -127,6 +139,12 @@ export class UpstreamStats {
   addEpisode(e: Episode): void {
     if (this.episodes.length < MAX_EPISODES) this.episodes.push(e);
     else this.droppedEpisodes++;
+  }
+
+  countServer(server: string): void {
+    const n = this.servers.get(server);
+    if (n !== undefined) this.servers.set(server, n + 1);
+    else if (this.servers.size < MAX_SERVERS) this.servers.set(server, 1);
   }
 
   countError(key: string): void {
@@ -157,6 +175,10 @@ export class UpstreamStats {
     this.failedTimeout += other.failedTimeout;
     this.comebacks += other.comebacks;
     this.bodyStalls += other.bodyStalls;
+    this.bodyCuts += other.bodyCuts;
+    this.failedClosed += other.failedClosed;
+    this.failedUnlogged += other.failedUnlogged;
+    this.inferred += other.inferred;
     this.nearReadTimeout += other.nearReadTimeout;
     this.failedMidRequest += other.failedMidRequest;
     if (other.responseTime.count > 0) this.responseTime.merge(other.responseTime);
@@ -166,6 +188,11 @@ export class UpstreamStats {
     addInto(this.okSizes, other.okSizes);
     addInto(this.failSizes, other.failSizes);
     for (const [k, v] of other.errors) this.errors.set(k, (this.errors.get(k) ?? 0) + v);
+    for (const [k, v] of other.servers) {
+      const n = this.servers.get(k);
+      if (n !== undefined) this.servers.set(k, n + v);
+      else if (this.servers.size < MAX_SERVERS) this.servers.set(k, v);
+    }
     for (const s of other.samples) this.addSample(s, MAX_MERGED_SAMPLES);
     for (const s of other.errorSamples) this.addErrorSample(s, MAX_MERGED_SAMPLES);
     for (const e of other.episodes) this.addEpisode(e);

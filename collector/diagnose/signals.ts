@@ -21,6 +21,13 @@ export interface Signals {
   /** Attempts and client requests inside the failure windows: the denominator of a spike's rate. */
   spanAttempts: number;
   spanRequests: number;
+  /** Attempts answered whole inside the failure windows. */
+  spanOkAttempts: number;
+  /** Windows with failures, and windows with any traffic, of this upstream in the range. */
+  failWindowCount: number;
+  windowCount: number;
+  /** The upstream was still failing in its last window with traffic. */
+  failsToEnd: boolean;
 
   requests: number;
   status499: number;
@@ -33,6 +40,22 @@ export interface Signals {
   reused: number;
   fresh: number;
   failed: number;
+  /** Failures the error log calls a reset or an early close, the access log not saying when (no timings). */
+  failedClosed: number;
+  /** Failures (502 / 504) with no upstream fields and no error-log line to say how. */
+  failedUnlogged: number;
+  /** 2xx responses whose body a reset or close cut short (from the error log). */
+  bodyCuts: number;
+  /** Attempts inferred from the config and the error log (the access log names no upstream). */
+  inferred: number;
+  /** Attempts that got their whole response. */
+  okAttempts: number;
+  /** Whether the upstream keeps idle connections (`keepalive N`): 0.000 means "reused" only where it does. */
+  pooling: 'yes' | 'no' | 'unknown';
+  /** The server to name as the culprit (the upstream key, or the one server of a group the errors blame). */
+  culprit: string;
+  /** What the access logs' formats log, as AccessRecord.logged bits: what was there to see. */
+  logged: number;
   failedReused: number;
   failedReusedImmediate: number;
   failedFresh: number;

@@ -1,12 +1,15 @@
 // `diagnose`: whole log files read once through the one ingest path, in the order the parsers need: the
 // nginx config first (formats and timeouts), then the access logs (their timestamps carry the UTC offset
 // the error and kernel logs leave out), then the error logs and the kernel log.
+import { statSync } from 'node:fs';
 import { Aggregator } from '../aggregate/aggregator';
 import { LogFormatError } from '../parse/access/formatSpec';
 import { NginxConfigError, readNginxConfig, settingsLookup, type NginxConfig } from '../parse/nginxConf/config';
 import type { DiagnosisSources } from '../report/diagnosis';
 import { LineReadError, STDIN_PATH, readLines } from '../tail/lineReader';
+import type { AccessRecord } from '../parse/types';
 import { InputError } from './errors';
+import { logsUpstream } from './infer';
 import { Ingest } from './ingest';
 
 export interface OfflineInputs {
@@ -29,6 +32,19 @@ export async function analyzeFiles(inp: OfflineInputs): Promise<DiagnosisSources
   const agg = new Aggregator({ windowMs: inp.windowMs, maxWindows: OFFLINE_WINDOWS, settingsFor });
   const ingest = new Ingest({ agg, conf, logFormat: inp.logFormat });
 
+  // The error logs go first, so each access line can be tied to the error lines of its request (see
+  // errorJoin.ts); their zone-less times need the access log's UTC offset, read from its first lines.
+  // A pipe or standard input cannot be read twice: with one the error logs come after, untied.
+  const errorsFirst = (inp.error ?? []).length > 0 && isRegularFile(inp.access[0]);
+  if (errorsFirst) {
+    parserFor(ingest, inp.access[0]);
+    const first = await peek(inp.access[0], ingest);
+    if (first) {
+      if (ingest.tzOffsetMin === undefined && !Number.isNaN(first.tzOffsetMin)) ingest.tzOffsetMin = first.tzOffsetMin;
+      ingest.inferUpstreams = !logsUpstream(first);
+    }
+    await readErrors(inp.error ?? [], ingest);
+  }
   for (const file of inp.access) {
     const parse = parserFor(ingest, file);
     let parsed = 0;
@@ -44,16 +60,47 @@ export async function analyzeFiles(inp: OfflineInputs): Promise<DiagnosisSources
       throw new InputError('noData', `no line of ${accessLogName(file)} matches the access-log format${tried}: first line: ${JSON.stringify(firstBad.slice(0, 120))}`);
     }
   }
-  for (const file of inp.error ?? []) {
-    const res = await read(file, 'error log', (line) => ingest.error(line));
-    ingest.tooLong(res.tooLong);
-  }
+  if (!errorsFirst) await readErrors(inp.error ?? [], ingest);
   if (inp.kernelLog) {
     const res = await read(inp.kernelLog, 'kernel log', (line) => ingest.kernel(line));
     ingest.tooLong(res.tooLong);
   }
-  return { agg, settingsFor, kernelLogRead: Boolean(inp.kernelLog), counts: ingest.counts };
+  return { agg, settingsFor, kernelLogRead: Boolean(inp.kernelLog), counts: ingest.counts, logged: ingest.logged, errorLogRead: (inp.error ?? []).length > 0 };
 }
+
+function isRegularFile(file: string): boolean {
+  if (file === STDIN_PATH) return false;
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function readErrors(files: string[], ingest: Ingest): Promise<void> {
+  for (const file of files) {
+    const res = await read(file, 'error log', (line) => ingest.error(line));
+    ingest.tooLong(res.tooLong);
+  }
+}
+
+/** The first access line of `file` that parses, read without ingesting it; null when none does early on. */
+async function peek(file: string, ingest: Ingest): Promise<AccessRecord | null> {
+  const parse = ingest.parserFor(file);
+  let found: AccessRecord | null = null;
+  let seen = 0;
+  const stop = new Error('peeked');
+  await readLines(file, (line) => {
+    found = parse(line);
+    if (found || ++seen >= PEEK_LINES) throw stop;
+  }).catch((e: unknown) => {
+    if (e !== stop && !(e instanceof LineReadError)) throw e;
+  });
+  return found;
+}
+
+/** Lines looked at for the access log's zone and shape before the error logs are read. */
+const PEEK_LINES = 1000;
 
 function accessLogName(file: string): string {
   return file === STDIN_PATH ? 'the access log on standard input' : `access log ${file}`;

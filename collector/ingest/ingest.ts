@@ -8,6 +8,8 @@ import { createAccessLineParser, createAutoAccessParser, type AccessLineParser }
 import { parseErrorLine } from '../parse/errorLog';
 import { parseKernelLine } from '../parse/kernelLog';
 import { accessLogFormat, type NginxConfig } from '../parse/nginxConf/config';
+import { ErrorJoin } from './errorJoin';
+import { UNNAMED_UPSTREAM, applyHints, inferAttempts, keyForServer, logsUpstream } from './infer';
 
 export const SOURCES = ['access', 'error', 'kernel'] as const;
 export type Source = (typeof SOURCES)[number];
@@ -44,6 +46,18 @@ export class Ingest {
   private readonly logFormat: string | null;
   private conf: NginxConfig | null;
   private readonly parsers = new Map<string, AccessLineParser>();
+  /** Error lines waiting for their access lines (see errorJoin.ts). */
+  readonly join = new ErrorJoin();
+  /**
+   * The access logs name no upstream (`combined`): attempts are inferred, and an error's server counts
+   * under its group when the group has several (the access lines cannot say which one served them).
+   * Set by the first access line, or beforehand by whoever knows the format (ingest/files.ts).
+   */
+  inferUpstreams: boolean | undefined;
+  /** Servers the upstream-side error lines named: with exactly one and no config, every request was its. */
+  readonly errorServers = new Set<string>();
+  /** Union of what the access lines' formats log (AccessRecord.logged): what the diagnosis can rely on. */
+  logged = 0;
 
   constructor(opts: IngestOptions) {
     this.agg = opts.agg;
@@ -87,6 +101,15 @@ export class Ingest {
     }
     if (this.tzOffsetMin === undefined && !Number.isNaN(rec.tzOffsetMin)) this.tzOffsetMin = rec.tzOffsetMin;
     if (!(rec.time <= this.newest.access)) this.newest.access = rec.time;
+    this.logged |= rec.logged;
+    const hints = this.join.take(rec);
+    if (!logsUpstream(rec)) {
+      if (this.inferUpstreams === undefined) this.inferUpstreams = true;
+      rec.attempts = inferAttempts(rec, hints, this.conf, this.fallbackUpstream());
+    } else {
+      if (this.inferUpstreams === undefined) this.inferUpstreams = false;
+      if (hints.length > 0) applyHints(rec, hints);
+    }
     this.agg.addAccess(rec);
     return true;
   }
@@ -100,7 +123,11 @@ export class Ingest {
       return false;
     }
     if (!(ev.time <= this.newest.error)) this.newest.error = ev.time;
-    this.agg.addError(ev);
+    this.join.add(ev);
+    if (ev.side === 'upstream' && ev.upstreamAddr && this.errorServers.size < 64) this.errorServers.add(ev.upstreamAddr);
+    const server = ev.upstreamAddr;
+    if (this.inferUpstreams && server) ev.upstreamAddr = keyForServer(this.conf, server);
+    this.agg.addError(ev, server);
     return true;
   }
 
@@ -116,6 +143,16 @@ export class Ingest {
     if (!ev) return;
     if (!(ev.time <= this.newest.kernel)) this.newest.kernel = ev.time;
     this.agg.addKernel(ev);
+  }
+
+  /**
+   * Where a request of an access log without upstream fields went when neither the config nor its own
+   * error lines say: the one server the error log knows, or an unnamed upstream when it knows none (a
+   * combined log alone still shows 502s); nowhere when it knows several (which one cannot be guessed).
+   */
+  private fallbackUpstream(): string {
+    if (this.errorServers.size === 1) return this.errorServers.values().next().value as string;
+    return this.errorServers.size === 0 ? UNNAMED_UPSTREAM : '';
   }
 
   /** Lines a reader dropped for being longer than its limit. */

@@ -193,6 +193,8 @@ export class LiveCollector {
   /** Recomputes the cause gauges for every upstream over the recent window. */
   refreshCauses(): void {
     if (!Number.isFinite(this.agg.maxTime)) return;
+    // Error lines are written before their access lines; two minutes later nothing will claim them.
+    this.ingest.join.pruneBefore(this.agg.maxTime - 120_000);
     for (const [upstream, own] of upstreamVerdicts(this.sources(), this.recentWindow())) {
       const scores: Partial<Record<CauseId, number>> = {};
       for (const c of own.causes) scores[c.id] = c.score;
@@ -211,6 +213,8 @@ export class LiveCollector {
       settingsFor: (a) => this.settingsFor(a),
       kernelLogRead: Boolean(this.cfg.kernelLog),
       counts: this.ingest.counts,
+      logged: this.ingest.logged,
+      errorLogRead: this.cfg.error.length > 0,
       writingShare: this.stub ? (from, to) => this.meanWriting(from, to) : undefined,
     };
   }

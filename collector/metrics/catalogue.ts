@@ -49,7 +49,8 @@ export const METRICS = {
     type: 'counter',
     help:
       'Failed upstream attempts by kind, one kind each: connect (no connection made), timeout (504), ' +
-      'dead_on_reuse / dead_on_new (a reused / new connection failed within a round trip), mid_request (502 later).',
+      'dead_on_reuse / dead_on_new (a reused / new connection failed within a round trip), mid_request (502 later); ' +
+      'without upstream timings in the access log: closed (the error log says reset or closed early) or unlogged (nothing says how).',
     labels: ['upstream', 'kind'],
   },
   retries: {

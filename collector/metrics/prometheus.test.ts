@@ -162,6 +162,10 @@ describe('PrometheusExporter', () => {
     agg.addAccess(rec(3200, [DEAD_REUSE])); // dead_on_reuse
     agg.addAccess(rec(3300, [{ status: 502, connect: 0.001, header: NaN, response: 0.002, bytesReceived: 0 }])); // dead_on_new
     agg.addAccess(rec(3400, [{ status: 502, connect: 0, header: NaN, response: 0.4, bytesReceived: 0 }])); // mid_request
+    // Not logged, inferred from the error log (closed) or from the status alone (unlogged).
+    const inferred = { connect: NaN, header: NaN, response: NaN, bytesReceived: NaN, inferred: true };
+    agg.addAccess(rec(3500, [{ ...inferred, status: 502, how: { cls: 'prematurely_closed', phase: 'reading_response_header' } }])); // closed
+    agg.addAccess(rec(3600, [{ ...inferred, status: 502 }])); // unlogged
     const st = agg.range().byUpstream.get(A)!;
     const fams = await scrape(ex);
     for (const k of FAILURE_KINDS) expect([k, total(fams, M.failures.name, { upstream: A, kind: k })]).toEqual([k, 1]);

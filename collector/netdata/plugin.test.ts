@@ -178,7 +178,7 @@ describe('NetdataPlugin', () => {
     expect(model.last.get(req)!.get('status_502')).toBe(71);
     expect(model.last.get('upstream_doctor.lines')!.get('access')).toBe(0); // the test feeds the aggregator, not the line counter
     expect(model.last.get(`upstream_doctor.failures_${UP_ID}`)).toEqual(
-      new Map([['connect', 64], ['timeout', 0], ['dead_on_reuse', 10], ['dead_on_new', 1], ['mid_request', 4]]),
+      new Map([['connect', 64], ['timeout', 0], ['dead_on_reuse', 10], ['dead_on_new', 1], ['mid_request', 4], ['closed', 0], ['unlogged', 0]]),
     );
     expect(model.last.get(`upstream_doctor.upstream_events_${UP_ID}`)).toEqual(new Map([['restarts', 3], ['retries', 8]]));
     const errors = model.last.get(`upstream_doctor.error_log_${UP_ID}`)!;

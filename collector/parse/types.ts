@@ -26,6 +26,10 @@ export interface Attempt {
    * log says which upstream served the request. Its times are unknown (NaN), not `-`.
    */
   inferred?: boolean;
+  /** How the attempt failed, from the error-log line tied to it (errorJoin). */
+  how?: { cls: ErrorClass; phase: ErrorPhase };
+  /** The header came, then the body was cut off (a reset or close while reading the upstream). */
+  cut?: boolean;
 }
 
 export interface AccessRecord {

@@ -7,6 +7,7 @@ import { UpstreamStats, type ErrorSample, type FailureSample } from '../aggregat
 import { judge, type Verdict } from '../diagnose/engine';
 import type { CauseId } from '../diagnose/causes';
 import type { IngestCounts } from '../ingest/ingest';
+import { ALL_LOGGED } from '../parse/access/formatSpec';
 import type { UpstreamSettings } from '../parse/types';
 
 export interface DiagnosisQuery {
@@ -21,6 +22,10 @@ export interface DiagnosisSources {
   kernelLogRead: boolean;
   /** Lines read and parse errors per source, from the ingest path. */
   counts: IngestCounts;
+  /** What the access logs' formats log (Ingest.logged); every variable when not said. */
+  logged?: number;
+  /** Whether an error log was read (what its absence hides is then said). */
+  errorLogRead?: boolean;
   /** Mean Writing share of active connections (stub_status) over a time span; absent offline. */
   writingShare?: (from: number, to: number) => number | null;
 }
@@ -82,7 +87,7 @@ export interface Diagnosis extends Verdict {
 
 function signalsOf(src: DiagnosisSources, range: RangeStats) {
   return [...range.byUpstream.entries()].map(([key, st]) =>
-    toSignals(key, st, range, src.agg, key === NO_UPSTREAM ? null : src.settingsFor(key), src.kernelLogRead),
+    toSignals(key, st, range, src.agg, key === NO_UPSTREAM ? null : src.settingsFor(key), src.kernelLogRead, src.logged ?? ALL_LOGGED),
   );
 }
 

@@ -11,6 +11,7 @@ export function toSignals(
   agg: Aggregator,
   settings: UpstreamSettings | null,
   kernelLogRead: boolean,
+  logged: Signals['logged'],
 ): Signals {
   const span = failureSpan(agg, upstream, range);
   const kernel: KernelHit[] = range.kernel.map((k) => ({
@@ -28,6 +29,10 @@ export function toSignals(
     failTo: span.to,
     spanAttempts: span.attempts,
     spanRequests: span.requests,
+    spanOkAttempts: span.okInFailWindows,
+    failWindowCount: span.failWindows.length,
+    windowCount: span.windows,
+    failsToEnd: span.failsToEnd,
     requests: st.requests,
     status499: st.status499,
     status502: st.status502,
@@ -38,6 +43,14 @@ export function toSignals(
     reused: st.reused,
     fresh: st.fresh,
     failed: st.failed,
+    failedClosed: st.failedClosed,
+    failedUnlogged: st.failedUnlogged,
+    bodyCuts: st.bodyCuts,
+    inferred: st.inferred,
+    okAttempts: st.attempts - st.failed - st.bodyStalls - st.bodyCuts,
+    pooling: settings ? (settings.keepalive > 0 ? 'yes' : 'no') : 'unknown',
+    culprit: culpritOf(upstream, st),
+    logged,
     failedReused: st.failedReused,
     failedReusedImmediate: st.failedReusedImmediate,
     failedFresh: st.failedFresh,
@@ -67,6 +80,21 @@ export function toSignals(
   };
 }
 
+/**
+ * The server to name: the key itself, or, when the key is a group (the access log names no servers),
+ * the one server the error log blames for at least two thirds of its failures.
+ */
+function culpritOf(key: string, st: UpstreamStats): string {
+  let total = 0;
+  let top = '';
+  let topN = 0;
+  for (const [server, n] of st.servers) {
+    total += n;
+    if (n > topN) [top, topN] = [server, n];
+  }
+  return top && top !== key && topN >= (2 / 3) * total && !st.servers.has(key) ? top : key;
+}
+
 function quantile(st: UpstreamStats, q: number): number {
   return st.responseTime.count > 0 ? st.responseTime.getValueAtQuantile(q) : NaN;
 }
@@ -76,18 +104,27 @@ function failureSpan(agg: Aggregator, upstream: string, range: RangeStats) {
   const failWindows: number[] = [];
   let attempts = 0;
   let requests = 0;
+  let okInFailWindows = 0;
+  let windows = 0;
+  let lastTraffic = NaN;
   for (const [start, ups] of agg.timeline()) {
     if (start < range.from || start >= range.to) continue;
     const st = ups.get(upstream);
     if (!st) continue;
-    const failures = st.failed + st.bodyStalls + st.errorCount('refused') + st.errorCount('reset_by_peer');
+    if (st.attempts > 0 || st.requests > 0) {
+      windows++;
+      lastTraffic = start;
+    }
+    const failures = st.failed + st.bodyStalls + st.bodyCuts + st.errorCount('refused') + st.errorCount('reset_by_peer');
     if (failures > 0) {
       failWindows.push(start);
       attempts += st.attempts;
       requests += st.requests;
+      okInFailWindows += st.attempts - st.failed - st.bodyStalls - st.bodyCuts;
     }
   }
   const from = failWindows.length ? failWindows[0] : NaN;
   const to = failWindows.length ? failWindows[failWindows.length - 1] + range.windowMs : NaN;
-  return { failWindows, from, to, attempts, requests };
+  const failsToEnd = failWindows.length > 0 && failWindows[failWindows.length - 1] === lastTraffic;
+  return { failWindows, from, to, attempts, requests, okInFailWindows, windows, failsToEnd };
 }

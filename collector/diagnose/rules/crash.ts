@@ -2,6 +2,7 @@
 // process comes back, and (for an OOM kill) the kernel says so at the same moment.
 import { clamp01, plural, weight } from '../wording';
 import { errorsOf, type Signals } from '../signals';
+import { crashFromStatuses } from './statusOnly';
 import { NONE, rateWeight, upstreamFailures, type Finding } from './types';
 
 interface CrashEvidence {
@@ -42,7 +43,7 @@ function nearKills(s: Signals, kind: 'oom_kill' | 'segfault') {
 
 export function backendCrash(s: Signals): Finding {
   const c = crashEvidence(s);
-  if (!c) return NONE;
+  if (!c) return crashFromStatuses(s);
   const ooms = nearKills(s, 'oom_kill');
   const segv = nearKills(s, 'segfault');
   const evidence = [...c.evidence];

@@ -4,6 +4,7 @@
 import { analyzeIdle, type IdleAnalysis } from '../idle';
 import { clamp01, plural, secs, weight } from '../wording';
 import { errorsOf, type Signals } from '../signals';
+import { unloggedPool } from './pooledUnlogged';
 import { NONE, rateWeight, upstreamFailures, type Finding } from './types';
 
 interface Pooled {
@@ -80,7 +81,7 @@ function endingEvidence(p: Pooled): string[] {
 
 export function keepaliveIdleRace(s: Signals): Finding {
   const p = pooled(s);
-  if (!p) return NONE;
+  if (!p) return unloggedPool(s, 'keepalive_idle_race');
   const { idle } = p;
   const inBand = idle.fails - idle.failOutsideBand;
   if (inBand === 0) return NONE;
@@ -107,7 +108,7 @@ export function keepaliveIdleRace(s: Signals): Finding {
 
 export function middleboxIdleTimeout(s: Signals): Finding {
   const p = pooled(s);
-  if (!p) return NONE;
+  if (!p) return unloggedPool(s, 'middlebox_idle_timeout');
   const { idle } = p;
   // The threshold must explain the failures: at least two of them idle past it, most of them.
   if (idle.failAboveThreshold < 2) return NONE;
@@ -129,7 +130,7 @@ export function middleboxIdleTimeout(s: Signals): Finding {
 
 export function keepaliveReuseClosed(s: Signals): Finding {
   const p = pooled(s);
-  if (!p) return NONE;
+  if (!p) return unloggedPool(s, 'keepalive_reuse_closed');
   const { idle } = p;
   const unordered = 1 - idle.bandAccuracy;
   const score = p.base * clamp01(Math.max(p.clustered, 2 * unordered));

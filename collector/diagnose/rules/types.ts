@@ -14,7 +14,7 @@ export const NONE: Finding = { score: 0, evidence: [] };
 
 /** Failures the upstream is to blame for: failed attempts plus responses that stalled mid-body. */
 export function upstreamFailures(s: Signals): number {
-  return s.failed + s.bodyStalls;
+  return s.failed + s.bodyStalls + s.bodyCuts;
 }
 
 /**
